@@ -1,0 +1,5 @@
+"""Entry point for flask and gunicorn."""
+
+from pbflow import create_app
+
+app = create_app()

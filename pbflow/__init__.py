@@ -1,0 +1,86 @@
+"""pbflow: from a residents' meeting to a correct participatory-budget submission."""
+
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pbflow import config as pbflow_config
+from pbflow.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config=None):
+    instance = (test_config or {}).get("INSTANCE_PATH") or pbflow_config.instance_path()
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True)
+    app.config.from_object(pbflow_config.Defaults)
+    if test_config is None:
+        app.config.update(pbflow_config.from_environment(instance))
+    else:
+        app.config.update(test_config)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from pbflow import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app):
+    from pbflow.core import database, i18n, templating
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
+    )
+    limiter.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    _import_models()
+
+
+def _import_models():
+    """Every table must be known to SQLAlchemy before Alembic compares or the app queries."""
+    from pbflow.accounts import models as _accounts  # noqa: F401
+    from pbflow.core import models as _core  # noqa: F401
+    from pbflow.editions import models as _editions  # noqa: F401
+    from pbflow.feedback import models as _feedback  # noqa: F401
+
+
+def _register_blueprints(app):
+    from pbflow.accounts.views import bp as accounts_bp
+    from pbflow.accounts.views_users import bp as users_bp
+    from pbflow.core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
+
+
+def _register_hooks(app):
+    from pbflow.accounts.services import load_user_by_login_token
+    from pbflow.core import errors
+    from pbflow.core.htmx import add_vary_header
+    from pbflow.core.permissions import enforce_access_rules
+    from pbflow.core.security import add_security_headers
+
+    login_manager.user_loader(load_user_by_login_token)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_access_rules)
+    app.after_request(add_security_headers)
+    app.after_request(add_vary_header)
+    errors.init_app(app)

@@ -1,0 +1,69 @@
+"""Everything pbflow holds about one person, as one JSON document (RODO art. 15 and 20).
+
+Each domain registers what it keeps about a person with @exporter, so the
+download grows with the app instead of forgetting new tables.
+"""
+
+from sqlalchemy import or_, select
+
+from pbflow.core.database import utcnow
+from pbflow.core.models import AuditEvent
+from pbflow.extensions import db
+
+EXPORTERS = {}
+
+
+def exporter(key):
+    def decorator(fn):
+        EXPORTERS[key] = fn
+        return fn
+    return decorator
+
+
+def _iso(value):
+    return value.isoformat() + "Z" if value else None
+
+
+@exporter("account")
+def _account(user):
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "preferred_language": user.locale,
+        "registered_at": _iso(user.created_at),
+        "privacy_consent_at": _iso(user.consented_at),
+        "privacy_notice_version": user.privacy_version,
+        "last_login_at": _iso(user.last_login_at),
+        "roles": sorted(r.role for r in user.roles),
+    }
+
+
+@exporter("verifying_units")
+def _units(user):
+    from pbflow.feedback.models import UnitMembership, VerifyingUnit
+
+    rows = db.session.execute(
+        select(VerifyingUnit.name, UnitMembership.joined_at)
+        .join(UnitMembership).where(UnitMembership.user_id == user.id)
+    )
+    return [{"unit": name, "joined_at": _iso(joined)} for name, joined in rows]
+
+
+@exporter("activity")
+def _activity(user):
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.actor_id == user.id,
+                   (AuditEvent.object_type == "users") & (AuditEvent.object_id == user.id)))
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
+    return [{"at": _iso(e.created_at), "action": e.verb, "object": e.object_type,
+             "object_id": e.object_id, "by_you": e.actor_id == user.id, "data": e.data} for e in events]
+
+
+def collect(user):
+    document = {"generated_at": _iso(utcnow()), "service": "pbflow"}
+    for key, fn in EXPORTERS.items():
+        document[key] = fn(user)
+    return document

@@ -1,0 +1,119 @@
+"""Account forms. Labels are lazy so they follow the visitor's language."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SearchField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from pbflow.accounts.passwords import MAX_LENGTH, password_problem
+
+LANGUAGE_CHOICES = [("pl", "Polski"), ("en", "English")]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def acceptable_password(_form, field):
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def printable_name(_form, field):
+    if any(ord(ch) < 32 for ch in field.data or ""):
+        raise ValidationError(_l("The name cannot contain control characters."))
+
+
+def name_field():
+    return StringField(
+        _l("Full name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your name.")), Length(max=120, message=_l("Use at most %(max)d characters.")), printable_name],
+        render_kw={"autocomplete": "name", "maxlength": 120},
+    )
+
+
+def email_field():
+    return EmailField(
+        _l("E-mail address"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254, message=_l("Use at most %(max)d characters.")),
+                    Email(message=_l("Enter an e-mail address like name@example.pl."), check_deliverability=False)],
+        render_kw={"autocomplete": "email", "maxlength": 254, "spellcheck": "false"},
+    )
+
+
+def new_password_field(label=None):
+    return PasswordField(
+        label or _l("Password"),
+        validators=[DataRequired(_l("Enter a password.")), acceptable_password],
+        render_kw={"autocomplete": "new-password", "minlength": 10, "maxlength": MAX_LENGTH},
+    )
+
+
+def confirm_field(other):
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo(other, message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    password = new_password_field()
+    password_confirm = confirm_field("password")
+    consent = BooleanField(
+        _l("I have read the privacy notice and agree that pbflow processes my data to run the participatory budget pathway."),
+        validators=[InputRequired(_l("Registration needs your consent to the privacy notice."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Remember me on this device"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    password_confirm = confirm_field("password")
+
+
+class ProfileForm(FlaskForm):
+    name = name_field()
+    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES,
+                         validators=[DataRequired(_l("Choose a language."))])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))],
+                                     render_kw={"autocomplete": "current-password"})
+    password = new_password_field(_l("New password"))
+    password_confirm = confirm_field("password")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))],
+                             render_kw={"autocomplete": "current-password"})
+    confirm = BooleanField(_l("I understand that my account and personal data will be erased and this cannot be undone."),
+                           validators=[InputRequired(_l("Tick the box to confirm."))])
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = SearchField(_l("Search by name or e-mail"), filters=[strip],
+                    validators=[Optional(), Length(max=100, message=_l("Use at most %(max)d characters."))])
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a CSRF token, protecting POST buttons."""

@@ -1,0 +1,111 @@
+"""People and what they may do."""
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext, lazy_gettext
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pbflow.core.database import utcnow
+from pbflow.core.models import IdMixin
+from pbflow.extensions import db
+
+
+class Role(enum.StrEnum):
+    """Roles granted on top of 'resident', which every registered person is."""
+
+    AMBASSADOR = "ambassador"
+    EXPERT = "expert"
+    COORDINATOR = "coordinator"
+
+    @property
+    def title(self):
+        return ROLE_TITLES[self]
+
+
+ROLE_TITLES = {
+    Role.AMBASSADOR: lazy_gettext("Local participation ambassador"),
+    Role.EXPERT: lazy_gettext("Verifying-unit expert"),
+    Role.COORDINATOR: lazy_gettext("PB coordinator"),
+}
+
+
+def new_login_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(IdMixin, UserMixin, db.Model):
+    __tablename__ = "users"
+
+    # Stored lower-cased: an address is unique whatever the letter case.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Rotated on password change and deletion, which signs out every other session.
+    login_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_login_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    consented_at: Mapped[datetime | None]
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    last_login_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        foreign_keys="UserRole.user_id",
+    )
+
+    def get_id(self):
+        return self.login_token
+
+    @property
+    def is_active(self):
+        return self.deleted_at is None
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def display_name(self):
+        return gettext("former participant") if self.is_deleted else self.name
+
+    @property
+    def role_names(self):
+        return {Role(r.role) for r in self.roles}
+
+    def has_role(self, *roles):
+        return bool(self.role_names & {Role(r) for r in roles})
+
+    def __repr__(self):
+        return f"<User {self.id}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+
+    __table_args__ = (
+        CheckConstraint("role IN ('ambassador', 'expert', 'coordinator')", name="known_role"),
+        Index("ix_user_roles_role", "role"),
+    )
+
+
+class ThrottleHit(IdMixin, db.Model):
+    """One counted attempt. Kept in the database so limits hold across workers and servers."""
+
+    __tablename__ = "throttle_hits"
+
+    bucket: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_throttle_hits_bucket_created", "bucket", "created_at"),)

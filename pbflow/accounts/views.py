@@ -1,0 +1,185 @@
+"""Register, log in and out, reset a password, profile, and the user's own data."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from pbflow.accounts import forms, services
+from pbflow.accounts.throttle import Throttled
+from pbflow.core.htmx import invalid, render, see_other
+from pbflow.core.permissions import public, signed_in
+from pbflow.core.urls import safe_next
+from pbflow.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+AUTH_LIMIT = "30 per minute"
+
+
+def _client_ip():
+    return request.remote_addr or "unknown"
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def register():
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.name.data, form.email.data, form.password.data,
+                                     locale=str(get_locale()), ip=_client_ip())
+        except Throttled:
+            db.session.commit()
+            abort(429)
+        except services.EmailTaken as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to pbflow, %(name)s. Your account is ready.", name=user.name), "success")
+            return see_other(url_for("core.home"))
+    if request.method == "POST":
+        return invalid("accounts/register.html", form=form)
+    return render("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def login():
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, _client_ip())
+        except Throttled:
+            abort(429)
+        db.session.commit()  # failed attempts are counted even when the log-in fails
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return see_other(safe_next(request.args.get("next")) or url_for("core.home"))
+        form.password.errors.append(_("Wrong e-mail address or password."))
+    if request.method == "POST":
+        return invalid("accounts/login.html", form=form)
+    return render("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return see_other(url_for("core.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.request_password_reset(
+                form.email.data, _client_ip(),
+                lambda token: url_for("accounts.reset_password", token=token, _external=True))
+        except Throttled:
+            abort(429)
+        db.session.commit()
+        flash(_("If an account uses this address, we have sent it a link to set a new password. Check your inbox."), "info")
+        return see_other(url_for("accounts.login"))
+    if request.method == "POST":
+        return invalid("accounts/forgot_password.html", form=form)
+    return render("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def reset_password(token):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render("accounts/reset_invalid.html", status=400)
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. You can log in with the new one."), "success")
+        return see_other(url_for("accounts.login"))
+    if request.method == "POST":
+        return invalid("accounts/reset_password.html", form=form)
+    return render("accounts/reset_password.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@signed_in
+def profile():
+    form = forms.ProfileForm(obj=current_user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or "pl"
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.name.data, form.locale.data)
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return see_other(url_for("accounts.profile"))
+    page = "accounts/profile.html"
+    context = {"form": form, "password_form": forms.PasswordChangeForm(formdata=None)}
+    if request.method == "POST":
+        return invalid(page, "accounts/_profile_form.html", **context)
+    return render(page, **context)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = forms.PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.WrongPassword as error:
+            form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user, remember=True)  # keep this session; the others are signed out
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return see_other(url_for("accounts.profile"))
+    if request.method == "POST":
+        return invalid("accounts/change_password.html", "accounts/_password_form.html", password_form=form)
+    return render("accounts/change_password.html", password_form=form)
+
+
+@bp.route("/profile/data")
+@signed_in
+def my_data():
+    return render("accounts/my_data.html", delete_form=forms.DeleteAccountForm(formdata=None))
+
+
+@bp.route("/profile/data.json")
+@signed_in
+def download_data():
+    document = services.export_user_data(current_user)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="pbflow-my-data-{current_user.id}.json"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/profile/delete", methods=["POST"])
+@signed_in
+def delete_account():
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except services.WrongPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your account has been deleted and your personal data erased."), "info")
+            return see_other(url_for("core.home"))
+    return invalid("accounts/my_data.html", "accounts/_delete_form.html", delete_form=form)

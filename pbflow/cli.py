@@ -1,0 +1,52 @@
+"""Command-line tasks: flask --app app seed-demo | create-user."""
+
+import click
+from flask_babel import force_locale
+
+from pbflow import demo
+from pbflow.accounts import services as accounts
+from pbflow.accounts.models import Role
+from pbflow.accounts.passwords import password_problem
+from pbflow.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no districts and no users yet.")
+def seed_demo(if_empty):
+    """Load demo data (districts, verifying units, one user per role); safe to run twice."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("Database already has data; demo data not loaded.")
+        return
+    demo.seed()
+    click.echo(f"Demo data loaded. Demo password for every demo user: {demo.DEMO_PASSWORD}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", help="Full name (required for a new user).")
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
+              help="Role to grant; may be repeated.")
+@click.option("--password", envvar="PBFLOW_NEW_USER_PASSWORD", help="Password for a new user (prompted when omitted).")
+def create_user(email, name, roles, password):
+    """Create a user, or grant roles to an existing one."""
+    with force_locale("en"):
+        user = accounts.find_by_email(email)
+        if user is None:
+            if not name:
+                raise click.UsageError("--name is required for a new user.")
+            if password is None:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            problem = password_problem(password)
+            if problem:
+                raise click.UsageError(str(problem))
+            user = accounts.register(name, email, password, locale="pl")
+            click.echo(f"Created {user.email}.")
+        for role in roles:
+            if accounts.grant_role(None, user, role):
+                click.echo(f"Granted {role} to {user.email}.")
+        db.session.commit()
+
+
+def init_app(app):
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

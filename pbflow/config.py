@@ -1,0 +1,95 @@
+"""Configuration: safe defaults, overridden from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def env_flag(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path():
+    return str(Path(os.environ.get("PBFLOW_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve())
+
+
+def normalise_database_url(url):
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_secret_key(folder):
+    """Read the instance secret key, creating it once (atomically) when missing."""
+    path = Path(folder) / "secret_key"
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another worker may be writing it right now
+        key = path.read_text().strip()
+        if key:
+            return key
+    raise RuntimeError(f"empty secret key file {path}")
+
+
+def from_environment(folder):
+    https = env_flag("PBFLOW_HTTPS")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or load_secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{Path(folder) / 'pbflow.sqlite3'}"
+        ),
+        "PBFLOW_HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "RATELIMIT_STORAGE_URI": os.environ.get("PBFLOW_RATELIMIT_STORAGE_URL", "memory://"),
+        "MAIL_SERVER": os.environ.get("PBFLOW_MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("PBFLOW_MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("PBFLOW_MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("PBFLOW_MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": env_flag("PBFLOW_MAIL_USE_TLS", True),
+        "MAIL_DEFAULT_SENDER": os.environ.get("PBFLOW_MAIL_SENDER", "pbflow <no-reply@localhost>"),
+        "MAIL_BACKEND": "smtp" if os.environ.get("PBFLOW_MAIL_SERVER") else "log",
+        "PROXY_FIX": env_flag("PBFLOW_PROXY_FIX"),
+    }
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "pbflow_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_SSL_STRICT = True
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    LANGUAGES = ("pl", "en")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+    # Database-backed throttles: they hold across gunicorn workers and app servers.
+    THROTTLE_ENABLED = True
+    LOGIN_FAILURES_PER_MINUTE = 10
+    REGISTRATIONS_PER_HOUR = 10
+    RESETS_PER_HOUR = 5
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    PASSWORD_HASH_METHOD = "scrypt"
+    PAGE_SIZE = 25
+    MAIL_BACKEND = "log"

@@ -1,0 +1,1 @@
+"""Pieces every domain shares: models, permissions, htmx, i18n, mail, audit."""

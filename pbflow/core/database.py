@@ -1,0 +1,41 @@
+"""Engine tuning: SQLite as a serious embedded database, PostgreSQL via psycopg 3."""
+
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import event
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def utcnow():
+    """Naive UTC: stored the same way on SQLite and PostgreSQL, shown in Europe/Warsaw."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def configure_engine(engine):
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+
+
+def _configure_sqlite(engine):
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Take transaction control away from pysqlite so we can say BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # Writers take the lock up front and wait (busy timeout) instead of failing
+        # with "database is locked" when a read transaction tries to upgrade.
+        if has_request_context() and request.method in READ_ONLY_METHODS:
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,55 @@
+"""Translated error pages; htmx requests get a message in the flash region instead."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from pbflow.core.htmx import is_htmx_request
+from pbflow.extensions import db
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to do this. If you think you should, contact the PB coordinators.")),
+    404: (_l("Page not found"), _l("There is no page at this address. Check the address or start from the home page.")),
+    405: (_l("Action not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("File too large"), _l("The file or form you sent is larger than allowed. Send a smaller file.")),
+    422: (_l("Data could not be processed"), _l("Some of the data you sent is not valid. Go back and check the form.")),
+    429: (_l("Too many attempts"), _l("You tried too many times in a short while. Wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("We could not finish this. Nothing you sent was lost on purpose; please try again in a moment.")),
+}
+CSRF_MESSAGE = _l("This form has expired or was sent from another site. Reload the page and send it again; nothing was saved.")
+
+
+def render_error(status, message=None):
+    title, default_message = ERRORS.get(status, ERRORS[500])
+    context = {"status": status, "title": title, "message": message or default_message}
+    if is_htmx_request():
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "beforeend"}
+        return render_template("errors/_flash_error.html", **context), status, headers
+    return render_template("errors/error.html", **context), status
+
+
+def handle_http_exception(error):
+    if error.code is None or error.code < 400:
+        return error
+    status = error.code if error.code in ERRORS else (500 if error.code >= 500 else 400)
+    return render_error(status)
+
+
+def handle_csrf_error(_error):
+    return render_error(400, CSRF_MESSAGE)
+
+
+def handle_unexpected(error):
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error: %s", error)
+    return render_error(500)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,38 @@
+"""Page or fragment: one place decides what an htmx request gets back."""
+
+from flask import make_response, redirect, render_template, request
+
+
+def is_htmx_request():
+    """A fragment is wanted: htmx asked, and it is neither boosted nor a history restore."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page, partial=None, status=200, **context):
+    """Render the full page, or only its partial for an htmx request."""
+    template = partial if partial and is_htmx_request() else page
+    response = make_response(render_template(template, **context), status)
+    return response
+
+
+def invalid(page, partial=None, **context):
+    """A form that did not validate: 422 with the user's input and the errors."""
+    return render(page, partial, status=422, **context)
+
+
+def see_other(location):
+    """After a successful POST: 303 for plain and boosted requests, HX-Location for fragments."""
+    if is_htmx_request():
+        response = make_response("", 204)
+        response.headers["HX-Location"] = location
+        return response
+    return redirect(location, code=303)
+
+
+def add_vary_header(response):
+    response.vary.add("HX-Request")
+    return response

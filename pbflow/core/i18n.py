@@ -1,0 +1,50 @@
+"""Language choice and the locale-aware formatting of money and dates."""
+
+from decimal import Decimal
+
+from babel import Locale
+from babel.numbers import format_currency
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+
+def supported_languages():
+    return current_app.config["LANGUAGES"]
+
+
+def select_locale():
+    """Profile for users, session for visitors, then the browser's Accept-Language."""
+    languages = supported_languages()
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_pln(grosze, locale=None):
+    """Integer grosze to '1 280 000 zł' (pl) or 'PLN1,280,000' (en); grosze shown only when present."""
+    if grosze is None:
+        return ""
+    locale = Locale.parse(str(locale or get_locale() or "pl"))
+    amount = Decimal(int(grosze)) / 100
+    pattern = locale.currency_formats["standard"].pattern
+    if grosze % 100 == 0:
+        pattern = pattern.replace(".00", "")
+    return format_currency(amount, "PLN", format=pattern, locale=locale, currency_digits=False)
+
+
+def local_datetime(value, format="medium"):  # noqa: A002 - mirrors Flask-Babel's name
+    """A stored naive-UTC moment in Europe/Warsaw time."""
+    return format_datetime(value, format) if value else ""
+
+
+def local_date(value, format="medium"):  # noqa: A002
+    return format_date(value, format) if value else ""
+
+
+def init_app(app):
+    app.jinja_env.filters["pln"] = format_pln
+    app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["date"] = local_date

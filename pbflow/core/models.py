@@ -1,0 +1,38 @@
+"""Model mixins shared by every domain, and the audit trail."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pbflow.core.database import utcnow
+from pbflow.extensions import db
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditEvent(IdMixin, db.Model):
+    """Who changed what and when; written by services for every state change."""
+
+    __tablename__ = "audit_events"
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    verb: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", foreign_keys=[actor_id], lazy="raise_on_sql")
+
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+
+    def __repr__(self):
+        return f"<AuditEvent {self.verb} {self.object_type}:{self.object_id}>"

@@ -1,0 +1,1 @@
+"""Editions of the pathway, Kraków's districts and the areas inside them."""

@@ -1,0 +1,1 @@
+"""Verifying units and their experts (written feedback follows in Stage III)."""

@@ -1,0 +1,36 @@
+// pbflow: the little JavaScript there is. No inline scripts anywhere (CSP).
+(function () {
+  "use strict";
+
+  function flash(message) {
+    var region = document.getElementById("flash");
+    if (!region) { return; }
+    var p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = message;
+    region.appendChild(p);
+  }
+
+  function message(name) {
+    var meta = document.querySelector('meta[name="pbflow-' + name + '"]');
+    return meta ? meta.content : name;
+  }
+
+  // Keep keyboard and screen-reader users oriented after a swap: an error summary
+  // first, then the first invalid field, then (on boosted navigation) the main region.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt || document;
+    var target = root.querySelector && (root.querySelector("[data-focus-on-swap]") || root.querySelector("[aria-invalid=true]"));
+    if (target) { target.focus(); return; }
+    if (event.detail.boosted) {
+      var main = document.getElementById("main");
+      var heading = main && main.querySelector("h1");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); } else if (main) { main.focus(); }
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status >= 500) { flash(message("error-server")); }
+  });
+  document.addEventListener("htmx:sendError", function () { flash(message("error-network")); });
+})();

@@ -1,0 +1,166 @@
+"""Fixtures: an app on a fresh database per test (SQLite file, or a fresh
+PostgreSQL schema when PBFLOW_TEST_DATABASE_URL is set), a CSRF-aware client,
+people in every role, and a query counter."""
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+
+from pbflow import create_app
+from pbflow.accounts import services as accounts
+from pbflow.accounts.models import Role
+from pbflow.extensions import db
+
+POSTGRES_URL = os.environ.get("PBFLOW_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token with every POST unless told not to."""
+
+    _csrf = None
+
+    def csrf_token(self):
+        if self._csrf is None:
+            page = self.get("/privacy").get_data(as_text=True)
+            self._csrf = CSRF_PATTERN.search(page).group(1)
+        return self._csrf
+
+    def post(self, *args, csrf=True, **kwargs):
+        if csrf:
+            data = dict(kwargs.pop("data", None) or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+    def htmx(self, method, url, **kwargs):
+        headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
+        if method.upper() == "GET":
+            return self.get(url, headers=headers, **kwargs)
+        headers.setdefault("X-CSRFToken", self.csrf_token())
+        return super().post(url, headers=headers, **kwargs)
+
+
+def _postgres_schema_url():
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return schema, admin
+
+
+@pytest.fixture
+def app(tmp_path):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_BACKEND": "memory",
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheaper for tests
+        "SERVER_NAME": None,
+    }
+    schema = admin = None
+    if POSTGRES_URL:
+        schema, admin = _postgres_schema_url()
+        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app(config)
+    app.test_client_class = Client
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if admin is not None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.test_request_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 100_000))
+
+    def factory(name=None, email=None, roles=(), password=PASSWORD, locale="pl"):
+        n = next(counter)
+        with app.app_context():
+            user = accounts.register(name or f"Mieszkaniec {n}", email or f"person{n}@example.org", password, locale=locale)
+            for role in roles:
+                accounts.grant_role(None, user, role)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+    return factory
+
+
+@pytest.fixture
+def people(make_user):
+    """One person per role, as the pathway has them."""
+    return {
+        "resident": make_user("Jan Zieliński", "mieszkaniec@example.org"),
+        "ambassador": make_user("Piotr Kowalski", "ambasador@example.org", roles=[Role.AMBASSADOR]),
+        "expert": make_user("Ewa Wiśniewska", "ekspert@example.org", roles=[Role.EXPERT]),
+        "coordinator": make_user("Anna Nowak", "koordynator@example.org", roles=[Role.COORDINATOR]),
+    }
+
+
+def log_in(client, user_or_email, password=PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login():
+    return log_in
+
+
+@contextmanager
+def counting_queries(app):
+    statements = []
+
+    def before(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(app):
+    return lambda: counting_queries(app)
