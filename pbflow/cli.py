@@ -1,6 +1,7 @@
 """Command-line tasks: flask --app app seed-demo | create-user."""
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from pbflow import demo
@@ -11,6 +12,7 @@ from pbflow.extensions import db
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only when the database has no districts and no users yet.")
 def seed_demo(if_empty):
     """Load demo data (districts, verifying units, one user per role); safe to run twice."""
@@ -22,6 +24,7 @@ def seed_demo(if_empty):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", help="Full name (required for a new user).")
 @click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),

@@ -2,12 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SearchField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from pbflow.accounts.passwords import MAX_LENGTH, password_problem
 
-LANGUAGE_CHOICES = [("pl", "Polski"), ("en", "English")]
+# SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (a warning, an error under pytest).
+LANGUAGE_CHOICES = [SelectChoice("pl", "Polski"), SelectChoice("en", "English")]
 
 
 def strip(value):
@@ -67,7 +76,8 @@ class RegisterForm(FlaskForm):
     password_confirm = confirm_field("password")
     consent = BooleanField(
         _l("I have read the privacy notice and agree that pbflow processes my data to run the participatory budget pathway."),
-        validators=[InputRequired(_l("Registration needs your consent to the privacy notice."))],
+        # DataRequired, not InputRequired: "consent=false" is input, but no consent.
+        validators=[DataRequired(_l("Registration needs your consent to the privacy notice."))],
     )
 
 
@@ -104,7 +114,7 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))],
                              render_kw={"autocomplete": "current-password"})
     confirm = BooleanField(_l("I understand that my account and personal data will be erased and this cannot be undone."),
-                           validators=[InputRequired(_l("Tick the box to confirm."))])
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
 class UserSearchForm(FlaskForm):

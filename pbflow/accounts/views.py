@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, Response, abort, flash, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -36,6 +36,7 @@ def register():
             db.session.commit()
             abort(429)
         except services.EmailTaken as error:
+            db.session.commit()  # the attempt counts, or the form would probe addresses without limit
             form.email.errors.append(str(error))
         else:
             db.session.commit()
@@ -137,13 +138,16 @@ def profile():
 def change_password():
     form = forms.PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(user, form.current_password.data, form.password.data)
         except services.WrongPassword as error:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user, remember=True)  # keep this session; the others are signed out
+            # Keep this session (the others are signed out); renew "remember me" only if it was on.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return see_other(url_for("accounts.profile"))
     if request.method == "POST":

@@ -12,16 +12,15 @@ def is_htmx_request():
     )
 
 
-def render(page, partial=None, status=200, **context):
+def render(template, partial=None, status=200, **context):
     """Render the full page, or only its partial for an htmx request."""
-    template = partial if partial and is_htmx_request() else page
-    response = make_response(render_template(template, **context), status)
-    return response
+    chosen = partial if partial and is_htmx_request() else template
+    return make_response(render_template(chosen, **context), status)
 
 
-def invalid(page, partial=None, **context):
+def invalid(template, partial=None, **context):
     """A form that did not validate: 422 with the user's input and the errors."""
-    return render(page, partial, status=422, **context)
+    return render(template, partial, status=422, **context)
 
 
 def see_other(location):

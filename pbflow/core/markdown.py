@@ -12,7 +12,9 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 
 
 def render_markdown(text):
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html",
+                       # align="…" survives the sanitiser and the CSP; style="text-align…" would not
+                       extension_configs={"tables": {"use_align_attribute": True}})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

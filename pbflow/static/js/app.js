@@ -11,10 +11,19 @@
     region.appendChild(p);
   }
 
+  // Translated messages travel on <main>, which every boosted navigation replaces.
   function message(name) {
-    var meta = document.querySelector('meta[name="pbflow-' + name + '"]');
-    return meta ? meta.content : name;
+    var main = document.getElementById("main");
+    return (main && main.getAttribute("data-" + name)) || name;
   }
+
+  // Boosted navigation swaps only <body>: keep <html lang> in step with the page
+  // (logging in can change the language to the one saved in the profile).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.boosted || !event.detail.xhr) { return; }
+    var match = /<html[^>]*\slang="([A-Za-z-]+)"/.exec(event.detail.xhr.responseText);
+    if (match) { document.documentElement.lang = match[1]; }
+  });
 
   // Keep keyboard and screen-reader users oriented after a swap: an error summary
   // first, then the first invalid field, then (on boosted navigation) the main region.

@@ -1,0 +1,102 @@
+"""The database layer: SQLite tuned for concurrent writers, migrations matching the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from pbflow.config import load_secret_key, normalise_database_url
+from pbflow.extensions import db
+
+
+def test_migrations_build_exactly_the_schema_the_models_describe(app):
+    with app.app_context():
+        db.drop_all()
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert differences == [], "run: flask --app app db migrate -m '...'"
+
+
+@pytest.fixture
+def sqlite_app(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite settings")
+    return app
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(sqlite_app):
+    with sqlite_app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_writes_begin_immediate_and_page_views_do_not(sqlite_app, people):
+    from sqlalchemy import event
+
+    with sqlite_app.app_context():
+        engine = db.engine
+    begins = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        client = sqlite_app.test_client()
+        client.get("/")
+        assert begins and set(begins) == {"BEGIN"}
+        begins.clear()
+        client.post("/login", data={"email": people["resident"].email, "password": "correct horse battery"})
+        assert "BEGIN IMMEDIATE" in begins
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+
+def test_foreign_keys_are_enforced(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from pbflow.accounts.models import UserRole
+
+    with app.app_context():
+        db.session.add(UserRole(user_id=999_999, role="expert"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_postgresql_urls_use_psycopg_3():
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def test_the_secret_key_is_generated_once_and_kept_private(tmp_path):
+    first = load_secret_key(tmp_path)
+    assert len(first) >= 40
+    assert load_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
+    from pbflow import create_app
+
+    monkeypatch.setenv("PBFLOW_INSTANCE_PATH", str(tmp_path / "inst"))
+    monkeypatch.setenv("PBFLOW_HTTPS", "1")
+    monkeypatch.setenv("PBFLOW_MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("PBFLOW_RATELIMIT_STORAGE_URL", "memory://")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "inst")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'inst' / 'pbflow.sqlite3'}"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["MAIL_BACKEND"] == "smtp"
+    assert (tmp_path / "inst" / "secret_key").exists()
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+        db.engine.dispose()

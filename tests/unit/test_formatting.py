@@ -1,0 +1,68 @@
+"""Money and times as a Kraków resident reads them: PLN for the locale, Europe/Warsaw time."""
+
+from datetime import date, datetime
+
+import pytest
+from flask_babel import force_locale
+
+from pbflow.core.i18n import format_pln, local_date, local_datetime
+
+
+@pytest.mark.parametrize(("grosze", "locale", "expected"), [
+    (128_000_000, "pl", "1\xa0280\xa0000\xa0zł"),
+    (12_345, "pl", "123,45\xa0zł"),
+    (100, "pl", "1\xa0zł"),
+    (5, "pl", "0,05\xa0zł"),
+    (128_000_000, "en", "PLN1,280,000"),
+    (12_345, "en", "PLN123.45"),
+    (0, "en", "PLN0"),
+])
+def test_a_district_pool_is_shown_in_zloty_for_the_locale(grosze, locale, expected):
+    assert format_pln(grosze, locale) == expected
+
+
+def test_no_amount_is_shown_as_nothing():
+    assert format_pln(None) == ""
+    assert format_pln(None, "en") == ""
+
+
+def test_money_follows_the_current_locale_when_none_is_given(app):
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert format_pln(12_345) == "123,45\xa0zł"
+        with force_locale("en"):
+            assert format_pln(12_345) == "PLN123.45"
+
+
+@pytest.mark.parametrize(("stored_utc", "warsaw"), [
+    (datetime(2026, 1, 15, 12, 0), "13:00"),   # winter: UTC+1
+    (datetime(2026, 7, 15, 12, 0), "14:00"),   # summer: UTC+2
+    (datetime(2026, 3, 29, 0, 59), "01:59"),   # the minute before the clocks go forward
+    (datetime(2026, 3, 29, 1, 0), "03:00"),    # ...and the minute after
+])
+def test_a_stored_utc_moment_is_shown_in_warsaw_time(app, stored_utc, warsaw):
+    with app.test_request_context(), force_locale("pl"):
+        assert local_datetime(stored_utc, "HH:mm") == warsaw
+        assert warsaw in local_datetime(stored_utc, "short")
+
+
+def test_a_meeting_time_reads_naturally_in_each_language(app):
+    meeting = datetime(2026, 7, 15, 16, 30)  # 18:30 in Kraków
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert local_datetime(meeting, "short") == "15.07.2026, 18:30"
+        with force_locale("en"):
+            assert local_datetime(meeting, "short") == "7/15/26, 6:30\u202fPM"
+
+
+def test_a_late_evening_moment_falls_on_the_next_day_in_warsaw(app):
+    new_year = datetime(2025, 12, 31, 23, 30)  # 00:30 on 1 January in Kraków
+    with app.test_request_context(), force_locale("pl"):
+        assert local_datetime(new_year, "yyyy-MM-dd HH:mm") == "2026-01-01 00:30"
+        assert local_date(date(2026, 1, 1), "yyyy-MM-dd") == "2026-01-01"
+
+
+def test_missing_moments_are_shown_as_nothing(app):
+    with app.test_request_context(), force_locale("pl"):
+        assert local_datetime(None) == ""
+        assert local_date(None) == ""

@@ -1,0 +1,79 @@
+"""Markdown that residents write is shown safely: formatting stays, scripts go."""
+
+from markupsafe import Markup
+
+from pbflow.core.markdown import render_markdown
+
+
+def test_a_script_is_removed_with_its_content():
+    html = render_markdown("Plac zabaw\n\n<script>alert('x')</script>\n\nkoniec")
+    assert "<script" not in html
+    assert "alert" not in html
+    assert "Plac zabaw" in html and "koniec" in html
+
+
+def test_event_handler_attributes_are_removed():
+    html = render_markdown('<a href="https://krakow.pl" onclick="steal()">BO</a> <em onmouseover="x()">tak</em>')
+    assert "onclick" not in html
+    assert "onmouseover" not in html
+    assert "steal" not in html
+    assert "<em>tak</em>" in html
+
+
+def test_javascript_links_lose_their_target():
+    for source in ("[kliknij](javascript:alert(1))", '<a href="javascript:alert(1)">kliknij</a>',
+                   "[kliknij](JaVaScRiPt:alert(1))"):
+        html = render_markdown(source)
+        assert "javascript" not in html.lower(), source
+        assert "kliknij" in html
+
+
+def test_links_are_kept_and_marked_nofollow():
+    html = render_markdown("Zobacz [wyniki BO](https://obywatelski.krakow.pl/wyniki).")
+    assert 'href="https://obywatelski.krakow.pl/wyniki"' in html
+    assert 'rel="nofollow noopener noreferrer"' in html
+    assert ">wyniki BO</a>" in html
+
+
+def test_images_iframes_and_styles_are_not_allowed():
+    html = render_markdown('![x](https://evil.example/p.png)\n\n<iframe src="https://evil.example"></iframe>'
+                           '<p style="position:fixed">tekst</p>')
+    assert "<img" not in html
+    assert "<iframe" not in html
+    assert "style=" not in html
+    assert "tekst" in html
+
+
+def test_lists_emphasis_and_tables_are_kept():
+    source = (
+        "Potrzeby:\n\n- ławki\n- **oświetlenie**\n- *zieleń*\n\n"
+        "1. pierwszy\n2. drugi\n\n"
+        "| pozycja | koszt |\n|---|---:|\n| ławki | 12 000 zł |\n"
+    )
+    html = render_markdown(source)
+    assert "<ul>" in html and "<li>ławki</li>" in html
+    assert "<ol>" in html and "<li>pierwszy</li>" in html
+    assert "<strong>oświetlenie</strong>" in html
+    assert "<em>zieleń</em>" in html
+    assert "<table>" in html and "<th>pozycja</th>" in html
+    assert "<td>ławki</td>" in html
+    assert 'align="right"' in html
+
+
+def test_polish_letters_come_through_unchanged():
+    html = render_markdown("Zażółć gęślą jaźń — ŻÓŁW, Łąka, Świętokrzyska")
+    assert "Zażółć gęślą jaźń — ŻÓŁW, Łąka, Świętokrzyska" in html
+
+
+def test_html_special_characters_in_text_are_escaped():
+    html = render_markdown("koszt < 40 % & więcej")
+    assert "&lt; 40 % &amp; więcej" in html
+
+
+def test_empty_input_renders_nothing():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
+
+
+def test_the_result_is_safe_markup_for_templates():
+    assert isinstance(render_markdown("*tak*"), Markup)
