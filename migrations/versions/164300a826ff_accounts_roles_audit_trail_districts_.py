@@ -55,6 +55,7 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_users_name_lower', [sa.text('lower(name)'), 'id'], unique=False)
 
     op.create_table('verifying_units',
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -127,6 +128,7 @@ def downgrade():
     op.drop_table('audit_events')
     op.drop_table('verifying_units')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_name_lower')
         batch_op.drop_index(batch_op.f('ix_users_created_at'))
 
     op.drop_table('users')

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import gettext, lazy_gettext
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pbflow.core.database import utcnow
@@ -57,6 +57,9 @@ class User(IdMixin, UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="UserRole.user_id",
     )
+
+    # The coordinators' list is sorted by name, letter case ignored.
+    __table_args__ = (Index("ix_users_name_lower", func.lower(name), "id"),)
 
     def get_id(self):
         return self.login_token
