@@ -64,6 +64,8 @@ def from_environment(folder):
         "MAIL_DEFAULT_SENDER": os.environ.get("PBFLOW_MAIL_SENDER", "pbflow <no-reply@localhost>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("PBFLOW_MAIL_SERVER") else "log",
         "PROXY_FIX": env_flag("PBFLOW_PROXY_FIX"),
+        "DATA_CONTROLLER": os.environ.get("PBFLOW_DATA_CONTROLLER", Defaults.DATA_CONTROLLER),
+        "DATA_PROTECTION_CONTACT": os.environ.get("PBFLOW_DATA_PROTECTION_CONTACT", Defaults.DATA_PROTECTION_CONTACT),
     }
 
 
@@ -90,6 +92,15 @@ class Defaults:
     REGISTRATIONS_PER_HOUR = 10
     RESETS_PER_HOUR = 5
     PASSWORD_RESET_MAX_AGE = 60 * 60
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
     PAGE_SIZE = 25
     MAIL_BACKEND = "log"
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""  # noqa: S105 - empty: no SMTP log-in unless configured
+    MAIL_USE_TLS = True
+    MAIL_DEFAULT_SENDER = "pbflow <no-reply@localhost>"
+    # Named in the privacy notice (RODO art. 13); each city sets its own.
+    DATA_CONTROLLER = "Prezydent Miasta Krakowa, Urząd Miasta Krakowa, pl. Wszystkich Świętych 3-4, 31-004 Kraków"
+    DATA_PROTECTION_CONTACT = "iod@um.krakow.pl"

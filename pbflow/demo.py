@@ -41,7 +41,7 @@ VERIFYING_UNITS = [
     ("buildings", "Zarząd Budynków Komunalnych w Krakowie", "ZBK", "budynki komunalne, lokale"),
 ]
 
-DEMO_PASSWORD = "krakow-demo-2026"
+DEMO_PASSWORD = "krakow-demo-2026"  # noqa: S105 - printed by scripts/run on purpose
 # (email, name, roles, verifying unit code)
 DEMO_USERS = [
     ("koordynator@example.org", "Anna Nowak", [Role.COORDINATOR], None),

@@ -1,5 +1,7 @@
 """Account forms. Labels are lazy so they follow the visitor's language."""
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from pbflow.accounts.passwords import MAX_LENGTH, password_problem
+from pbflow.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (a warning, an error under pytest).
 LANGUAGE_CHOICES = [SelectChoice("pl", "Polski"), SelectChoice("en", "English")]
@@ -30,8 +32,9 @@ def acceptable_password(_form, field):
 
 
 def printable_name(_form, field):
-    if any(ord(ch) < 32 for ch in field.data or ""):
-        raise ValidationError(_l("The name cannot contain control characters."))
+    """No control or direction-override characters: a name must look like what it is."""
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in field.data or ""):
+        raise ValidationError(_l("The name cannot contain invisible or control characters."))
 
 
 def name_field():
@@ -56,8 +59,9 @@ def email_field():
 def new_password_field(label=None):
     return PasswordField(
         label or _l("Password"),
+        description=_l("At least %(n)d characters. A few unrelated words are easy to remember and hard to guess.", n=MIN_LENGTH),
         validators=[DataRequired(_l("Enter a password.")), acceptable_password],
-        render_kw={"autocomplete": "new-password", "minlength": 10, "maxlength": MAX_LENGTH},
+        render_kw={"autocomplete": "new-password", "minlength": MIN_LENGTH, "maxlength": MAX_LENGTH},
     )
 
 
@@ -75,9 +79,9 @@ class RegisterForm(FlaskForm):
     password = new_password_field()
     password_confirm = confirm_field("password")
     consent = BooleanField(
-        _l("I have read the privacy notice and agree that pbflow processes my data to run the participatory budget pathway."),
+        _l("I have read the privacy notice and agree that pbflow processes my personal data so that I can take part in the participatory budget."),
         # DataRequired, not InputRequired: "consent=false" is input, but no consent.
-        validators=[DataRequired(_l("Registration needs your consent to the privacy notice."))],
+        validators=[DataRequired(_l("Registration needs your consent to the processing of your personal data."))],
     )
 
 

@@ -181,8 +181,9 @@ def revoke_role(actor, user, role):
 def search_users(text=None):
     query = select(User).where(User.deleted_at.is_(None)).order_by(func.lower(User.name), User.id)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        needle = text.strip().lower()
+        query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),
+                                User.email.contains(needle, autoescape=True)))
     return query
 
 

@@ -44,6 +44,11 @@ def count_attempt(*buckets):
     db.session.add_all(ThrottleHit(bucket=bucket, created_at=now) for bucket in buckets)
 
 
-def forget(fragment):
-    """Remove counters that name a person (used when an account is deleted)."""
-    db.session.execute(delete(ThrottleHit).where(ThrottleHit.bucket.contains(fragment)))
+def forget(email):
+    """Remove the counters that name this address (used when an account is deleted).
+
+    Buckets end with ":<address>"; match that suffix literally, so neither a longer
+    address containing this one nor LIKE wildcards ("_" is common in addresses)
+    reach another person's counters.
+    """
+    db.session.execute(delete(ThrottleHit).where(ThrottleHit.bucket.endswith(f":{email}", autoescape=True)))

@@ -183,7 +183,7 @@ def delete_account():
             form.password.errors.append(str(error))
         else:
             db.session.commit()
+            flash(_("Your account has been deleted and your personal data erased."), "info")  # in their language
             logout_user()
-            flash(_("Your account has been deleted and your personal data erased."), "info")
             return see_other(url_for("core.home"))
     return invalid("accounts/my_data.html", "accounts/_delete_form.html", delete_form=form)

@@ -19,11 +19,10 @@ ROLE_URL = "/<int:user_id>/roles/<any(ambassador, expert, coordinator):role>"
 @role_required(Role.COORDINATOR)
 def index():
     form = forms.UserSearchForm(request.args)
-    valid = form.validate()
-    page = db.paginate(services.search_users(form.q.data if valid else None),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render("users/index.html", "users/_results.html", status=200 if valid else 422,
-                  form=form, page=page, q=form.q.data if valid else "")
+    if not form.validate():
+        return render("users/index.html", "users/_results.html", status=422, form=form, page=None, q="")
+    page = db.paginate(services.search_users(form.q.data), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render("users/index.html", "users/_results.html", form=form, page=page, q=form.q.data or "")
 
 
 def _load_user(user_id):
@@ -36,7 +35,7 @@ def _load_user(user_id):
 def _after_role_change(user, message):
     db.session.commit()
     if is_htmx_request():
-        return render("users/index.html", "users/_roles.html", user=user, message=message)
+        return render("users/index.html", "users/_roles.html", user=user, message=message, q=request.form.get("q", ""))
     flash(message, "success")
     return see_other(url_for("users.index", q=request.form.get("q") or None))
 

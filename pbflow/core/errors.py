@@ -1,6 +1,6 @@
 """Translated error pages; htmx requests get a message in the flash region instead."""
 
-from flask import render_template
+from flask import make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,7 +16,7 @@ ERRORS = {
     413: (_l("File too large"), _l("The file or form you sent is larger than allowed. Send a smaller file.")),
     422: (_l("Data could not be processed"), _l("Some of the data you sent is not valid. Go back and check the form.")),
     429: (_l("Too many attempts"), _l("You tried too many times in a short while. Wait a minute and try again.")),
-    500: (_l("Something went wrong on our side"), _l("We could not finish this. Nothing you sent was lost on purpose; please try again in a moment.")),
+    500: (_l("Something went wrong on our side"), _l("We could not finish this. Please try again in a moment; if it keeps happening, tell the PB coordinators.")),
 }
 CSRF_MESSAGE = _l("This form has expired or was sent from another site. Reload the page and send it again; nothing was saved.")
 
@@ -34,7 +34,11 @@ def handle_http_exception(error):
     if error.code is None or error.code < 400:
         return error
     status = error.code if error.code in ERRORS else (500 if error.code >= 500 else 400)
-    return render_error(status)
+    response = make_response(render_error(status))
+    for name, value in error.get_headers():  # e.g. Allow on a 405, WWW-Authenticate, Retry-After
+        if name.lower() != "content-type":
+            response.headers.setdefault(name, value)
+    return response
 
 
 def handle_csrf_error(_error):

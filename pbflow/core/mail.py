@@ -4,7 +4,7 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 
 
 @dataclass
@@ -24,22 +24,38 @@ def send_mail(to, subject, body):
     if backend == "memory":
         outbox().append(mail)
     elif backend == "smtp":
-        _send_smtp(mail)
+        _send_after_response(current_app._get_current_object(), mail)
     else:
         current_app.logger.info("mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
     return mail
 
 
-def _send_smtp(mail):
-    config = current_app.config
+def _send_after_response(app, mail):
+    """Send once the answer has gone out: a slow SMTP server must not make the page slow,
+    nor let response times tell whether an address is registered."""
+    if not has_request_context():
+        _send_smtp(app, mail)
+        return
+
+    @after_this_request
+    def defer(response):
+        response.call_on_close(lambda: _send_smtp(app, mail))
+        return response
+
+
+def _send_smtp(app, mail):
+    config = app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message.set_content(mail.body)
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        app.logger.exception("could not send mail to %s: %s", mail.to, mail.subject)

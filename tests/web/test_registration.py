@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from pbflow.accounts.models import ThrottleHit, User
@@ -32,6 +33,11 @@ def input_tag(html, field_id):
 def error_text(html, field_id):
     match = re.search(rf'<p class="error-message" id="{field_id}-error">(.*?)</p>', html, re.S)
     return match.group(1) if match else None
+
+
+def polish(app, message):
+    with app.test_request_context(), force_locale("pl"):
+        return gettext(message)
 
 
 def in_english(client):
@@ -112,7 +118,8 @@ BAD_INPUT = [
     pytest.param({"name": ""}, "name", "Enter your name.", id="missing name"),
     pytest.param({"name": "   "}, "name", "Enter your name.", id="blank name"),
     pytest.param({"name": "x" * 121}, "name", "Use at most 120 characters.", id="name too long"),
-    pytest.param({"name": "Jan\x07Kowalski"}, "name", "The name cannot contain control characters.", id="control character"),
+    pytest.param({"name": "Jan\x07Kowalski"}, "name", "The name cannot contain invisible or control characters.", id="control character"),
+    pytest.param({"name": "Jan \u202eikswolaK"}, "name", "The name cannot contain invisible or control characters.", id="direction override"),
     pytest.param({"email": ""}, "email", "Enter your e-mail address.", id="missing e-mail"),
     pytest.param({"email": "a" * 243 + "@example.org"}, "email", "Use at most 254 characters.", id="e-mail too long"),
     pytest.param({"email": "not-an-address"}, "email", "Enter an e-mail address like name@example.pl.", id="invalid e-mail"),
@@ -127,8 +134,8 @@ BAD_INPUT = [
     pytest.param({"password_confirm": "correct horse batterY"}, "password_confirm",
                  "The passwords do not match.", id="password mismatch"),
     pytest.param({"password_confirm": ""}, "password_confirm", "Repeat the password.", id="missing repeat"),
-    pytest.param({"consent": None}, "consent", "Registration needs your consent to the privacy notice.", id="no consent"),
-    pytest.param({"consent": "false"}, "consent", "Registration needs your consent to the privacy notice.", id="consent=false"),
+    pytest.param({"consent": None}, "consent", "Registration needs your consent to the processing of your personal data.", id="no consent"),
+    pytest.param({"consent": "false"}, "consent", "Registration needs your consent to the processing of your personal data.", id="consent=false"),
 ]
 
 
@@ -157,7 +164,7 @@ def test_a_rejected_registration_in_polish_keeps_the_input_and_marks_the_field(a
     html = response.get_data(as_text=True)
     assert '<html lang="pl">' in html
     assert 'aria-invalid="true"' in input_tag(html, "email")
-    assert error_text(html, "email")
+    assert error_text(html, "email") == polish(app, "Enter an e-mail address like name@example.pl.")
     assert 'value="zły adres"' in input_tag(html, "email")
     assert 'value="Zażółć Gęślą"' in input_tag(html, "name")
 
