@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from pbflow.accounts import forms, services
 from pbflow.accounts.throttle import Throttled
-from pbflow.core.htmx import invalid, render, see_other
+from pbflow.core.htmx import form_page, invalid, render, see_other
 from pbflow.core.permissions import public, signed_in
 from pbflow.core.urls import safe_next
 from pbflow.extensions import db, limiter
@@ -43,9 +43,7 @@ def register():
             login_user(user)
             flash(_("Welcome to pbflow, %(name)s. Your account is ready.", name=user.name), "success")
             return see_other(url_for("core.home"))
-    if request.method == "POST":
-        return invalid("accounts/register.html", form=form)
-    return render("accounts/register.html", form=form)
+    return form_page("accounts/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -64,9 +62,7 @@ def login():
             flash(_("You are logged in."), "success")
             return see_other(safe_next(request.args.get("next")) or url_for("core.home"))
         form.password.errors.append(_("Wrong e-mail address or password."))
-    if request.method == "POST":
-        return invalid("accounts/login.html", form=form)
-    return render("accounts/login.html", form=form)
+    return form_page("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -92,9 +88,7 @@ def forgot_password():
         db.session.commit()
         flash(_("If an account uses this address, we have sent it a link to set a new password. Check your inbox."), "info")
         return see_other(url_for("accounts.login"))
-    if request.method == "POST":
-        return invalid("accounts/forgot_password.html", form=form)
-    return render("accounts/forgot_password.html", form=form)
+    return form_page("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -110,9 +104,7 @@ def reset_password(token):
         db.session.commit()
         flash(_("Your password has been changed. You can log in with the new one."), "success")
         return see_other(url_for("accounts.login"))
-    if request.method == "POST":
-        return invalid("accounts/reset_password.html", form=form)
-    return render("accounts/reset_password.html", form=form)
+    return form_page("accounts/reset_password.html", form=form)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -128,9 +120,7 @@ def profile():
         return see_other(url_for("accounts.profile"))
     page = "accounts/profile.html"
     context = {"form": form, "password_form": forms.PasswordChangeForm(formdata=None)}
-    if request.method == "POST":
-        return invalid(page, "accounts/_profile_form.html", **context)
-    return render(page, **context)
+    return form_page(page, "accounts/_profile_form.html", **context)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -150,9 +140,7 @@ def change_password():
             login_user(user, remember=remembered)
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return see_other(url_for("accounts.profile"))
-    if request.method == "POST":
-        return invalid("accounts/change_password.html", "accounts/_password_form.html", password_form=form)
-    return render("accounts/change_password.html", password_form=form)
+    return form_page("accounts/change_password.html", "accounts/_password_form.html", password_form=form)
 
 
 @bp.route("/profile/data")

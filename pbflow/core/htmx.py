@@ -23,6 +23,11 @@ def invalid(template, partial=None, **context):
     return render(template, partial, status=422, **context)
 
 
+def form_page(template, partial=None, **context):
+    """Show a form: 200 the first time, 422 with the errors when a POST did not validate."""
+    return render(template, partial, status=422 if request.method == "POST" else 200, **context)
+
+
 def see_other(location):
     """After a successful POST: 303 for plain and boosted requests, HX-Location for fragments."""
     if is_htmx_request():
