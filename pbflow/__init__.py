@@ -54,6 +54,8 @@ def _init_extensions(app):
 def _import_models():
     """Every table must be known to SQLAlchemy before Alembic compares or the app queries."""
     from pbflow.accounts import models as _accounts  # noqa: F401
+    from pbflow.ambassadors import models as _ambassadors  # noqa: F401
+    from pbflow.core import files as _files  # noqa: F401
     from pbflow.core import models as _core  # noqa: F401
     from pbflow.editions import models as _editions  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401

@@ -164,3 +164,93 @@ def counting_queries(app):
 @pytest.fixture
 def count_queries(app):
     return lambda: counting_queries(app)
+
+
+# --- Stage I: editions, areas, ambassadors -----------------------------------
+
+@pytest.fixture
+def districts(app):
+    """Kraków's 18 districts and the city's verifying units, as the demo data has them."""
+    from pbflow import demo
+    from pbflow.editions.models import District
+
+    with app.app_context():
+        demo.seed_districts()
+        demo.seed_units()
+        db.session.commit()
+        found = db.session.scalars(db.select(District).order_by(District.number)).all()
+        for district in found:
+            db.session.expunge(district)
+        return found
+
+
+@pytest.fixture
+def make_edition(app, districts):
+    """An edition whose stage is open today; `open_stage` picks which ("recruitment" by default)."""
+    from datetime import timedelta
+
+    from pbflow.core import clock
+    from pbflow.editions.models import DistrictBudget, Edition
+
+    def factory(name="Wspólne Projekty 2026", open_stage="recruitment", current=True, pool=1_000_000_00, **overrides):
+        stages = ["recruitment", "meetings", "workshops", "marathons"]
+        start = clock.today() - timedelta(days=10 + 30 * stages.index(open_stage)) if open_stage else clock.today() + timedelta(days=5)
+        dates = {}
+        for i, stage in enumerate(stages):
+            opens, closes = start + timedelta(days=30 * i), start + timedelta(days=30 * i + 29)
+            dates[f"{stage}_opens" if stage == "recruitment" else f"{stage}_open"] = opens
+            dates[f"{stage}_closes" if stage == "recruitment" else f"{stage}_close"] = closes
+        dates["submission_deadline"] = start + timedelta(days=125)
+        values = {"name": name, "year": dates["meetings_open"].year, "is_current": current,
+                  "citywide_pool": 10_000_000_00, **dates, **overrides}
+        with app.app_context():
+            if current:
+                db.session.execute(db.update(Edition).values(is_current=False))
+            edition = Edition(**values)
+            edition.budgets = [DistrictBudget(district_id=d.id, pool=pool) for d in districts]
+            db.session.add(edition)
+            db.session.commit()
+            db.session.refresh(edition)
+            db.session.expunge(edition)
+            return edition
+    return factory
+
+
+@pytest.fixture
+def make_area(app, districts):
+    from pbflow.editions import services as editions
+
+    def factory(district=None, name=None, description="Bloki przy parku"):
+        with app.app_context():
+            district = db.session.merge(district or districts[0])
+            area = editions.create_area(None, district, name or f"Osiedle {uuid.uuid4().hex[:6]}", description)
+            db.session.commit()
+            db.session.refresh(area)
+            db.session.expunge(area)
+            return area
+    return factory
+
+
+@pytest.fixture
+def make_ambassador(app, make_user, make_area):
+    """A resident whose application for an area was approved: the area's ambassador in that edition."""
+    from pbflow.ambassadors.models import AmbassadorApplication, ApplicationStatus
+    from pbflow.core.database import utcnow
+
+    def factory(edition, area=None, user=None, status=ApplicationStatus.APPROVED):
+        area = area or make_area()
+        user = user or make_user()
+        with app.app_context():
+            application = AmbassadorApplication(
+                edition_id=edition.id, user_id=user.id, district_id=area.district_id, area_id=area.id,
+                motivation="Chcę, żeby na osiedlu było więcej zieleni.", area_knowledge="Mieszkam tu od 20 lat.",
+                publish_consent=True, status=status.value,
+                decided_at=utcnow() if status != ApplicationStatus.SUBMITTED else None)
+            db.session.add(application)
+            if status == ApplicationStatus.APPROVED:
+                accounts.grant_role(None, db.session.merge(user), Role.AMBASSADOR)
+            db.session.commit()
+            db.session.refresh(application)
+            db.session.expunge(application)
+            return application
+    return factory

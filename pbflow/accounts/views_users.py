@@ -2,15 +2,18 @@
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts import forms, policy, services
 from pbflow.accounts.models import Role, User
 from pbflow.core.htmx import is_htmx_request, render, see_other
+from pbflow.core.navigation import nav_item, signed_in_with
 from pbflow.core.permissions import authorize, role_required
 from pbflow.extensions import db
 
 bp = Blueprint("users", __name__, url_prefix="/users")
+nav_item("users.index", _l("Users and roles"), 90, signed_in_with(Role.COORDINATOR))
 
 ROLE_URL = "/<int:user_id>/roles/<any(ambassador, expert, coordinator):role>"
 

@@ -2,13 +2,11 @@
 
 import json
 
-from flask import request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from pbflow.accounts.models import Role
 from pbflow.core.markdown import render_markdown
+from pbflow.core.navigation import navigation_items
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 
@@ -29,22 +27,6 @@ HTMX_CONFIG = {
         {"code": "5..", "swap": False, "error": True},
     ],
 }
-
-# (endpoint, label, who sees it). Later stages add their entries here.
-NAVIGATION = [
-    ("core.home", _l("Home"), None),
-    ("users.index", _l("Users and roles"), Role.COORDINATOR),
-]
-
-
-def navigation_items():
-    items = []
-    for endpoint, label, role in NAVIGATION:
-        if role is not None and not (current_user.is_authenticated and current_user.has_role(role)):
-            continue
-        items.append({"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint})
-    return items
-
 
 def template_context():
     return {

@@ -1,12 +1,14 @@
 """Pages that belong to no single stage: home, privacy notice, language, health."""
 
 from flask import Blueprint, current_app, jsonify, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from pbflow.accounts import services as accounts
 from pbflow.core.htmx import render, see_other
+from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import public
 from pbflow.core.urls import safe_next
 from pbflow.editions.models import District
@@ -14,6 +16,7 @@ from pbflow.extensions import db, limiter
 from pbflow.feedback.models import VerifyingUnit
 
 bp = Blueprint("core", __name__)
+nav_item("core.home", _l("Home"), 0)
 
 
 @bp.route("/")

@@ -1,9 +1,23 @@
-"""Where proposals belong: the city's districts (editions and areas follow in Stage I)."""
+"""A year's pathway (edition), the city's districts, their pools, and areas inside them."""
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+import enum
+from datetime import date, datetime
 
-from pbflow.core.models import IdMixin
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pbflow.core.database import utcnow
+from pbflow.core.models import IdMixin, TimestampMixin
 from pbflow.extensions import db
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
@@ -30,3 +44,123 @@ class District(IdMixin, db.Model):
 
     def __repr__(self):
         return f"<District {self.roman} {self.name}>"
+
+
+class Stage(enum.StrEnum):
+    """The four stages of the pathway, then the final deadline, in order."""
+
+    RECRUITMENT = "recruitment"
+    MEETINGS = "meetings"
+    WORKSHOPS = "workshops"
+    MARATHONS = "marathons"
+
+    @property
+    def title(self):
+        return STAGE_TITLES[self]
+
+
+STAGE_TITLES = {
+    Stage.RECRUITMENT: _l("Ambassador recruitment"),
+    Stage.MEETINGS: _l("Residents' meetings"),
+    Stage.WORKSHOPS: _l("Expert workshops"),
+    Stage.MARATHONS: _l("Submission marathons"),
+}
+
+
+class Edition(IdMixin, TimestampMixin, db.Model):
+    """One year's pathway, e.g. "Wspólne Projekty 2026"; exactly one is current."""
+
+    __tablename__ = "editions"
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    year: Mapped[int]
+    is_current: Mapped[bool] = mapped_column(default=False)
+    recruitment_opens: Mapped[date]
+    recruitment_closes: Mapped[date]
+    meetings_open: Mapped[date]
+    meetings_close: Mapped[date]
+    workshops_open: Mapped[date]
+    workshops_close: Mapped[date]
+    marathons_open: Mapped[date]
+    marathons_close: Mapped[date]
+    submission_deadline: Mapped[date]
+    citywide_pool: Mapped[int] = mapped_column(default=0)  # grosze
+    district_cap_percent = mapped_column(Numeric(5, 2), default=40, nullable=False)
+    citywide_cap_percent = mapped_column(Numeric(5, 2), default=20, nullable=False)
+    district_cap_fixed: Mapped[int | None]  # grosze; when set, the cap is the lower of the two
+    citywide_cap_fixed: Mapped[int | None]
+    rules_url: Mapped[str | None] = mapped_column(String(500))
+
+    budgets: Mapped[list["DistrictBudget"]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan", order_by="DistrictBudget.district_id")
+    criteria: Mapped[list["FeedbackCriterion"]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan", order_by="FeedbackCriterion.position")
+
+    __table_args__ = (
+        # At most one current edition, enforced by the database itself.
+        Index("uq_editions_current", "is_current", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        CheckConstraint("citywide_pool >= 0", name="citywide_pool_not_negative"),
+        CheckConstraint("district_cap_percent > 0 AND district_cap_percent <= 100", name="district_cap_percent_range"),
+        CheckConstraint("citywide_cap_percent > 0 AND citywide_cap_percent <= 100", name="citywide_cap_percent_range"),
+    )
+
+    def stage_dates(self):
+        return [
+            (Stage.RECRUITMENT, self.recruitment_opens, self.recruitment_closes),
+            (Stage.MEETINGS, self.meetings_open, self.meetings_close),
+            (Stage.WORKSHOPS, self.workshops_open, self.workshops_close),
+            (Stage.MARATHONS, self.marathons_open, self.marathons_close),
+        ]
+
+    def __repr__(self):
+        return f"<Edition {self.name}>"
+
+
+class DistrictBudget(db.Model):
+    """The pool of one district in one edition."""
+
+    __tablename__ = "district_budgets"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), primary_key=True)
+    pool: Mapped[int] = mapped_column(default=0)  # grosze
+
+    edition: Mapped[Edition] = relationship(back_populates="budgets")
+    district: Mapped[District] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("pool >= 0", name="pool_not_negative"),)
+
+
+class FeedbackCriterion(IdMixin, db.Model):
+    """One point verifying units assess for every proposal, in the edition's order."""
+
+    __tablename__ = "feedback_criteria"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    edition: Mapped[Edition] = relationship(back_populates="criteria")
+
+
+class Area(IdMixin, db.Model):
+    """A part of a district an ambassador works for: an estate, a few streets."""
+
+    __tablename__ = "areas"
+
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # Lower-cased, single-spaced name: no two areas "Osiedle Oświecenia" and "osiedle  oświecenia".
+    name_key: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    district: Mapped[District] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("district_id", "name_key", name="uq_areas_district_name"),)
+
+    def __repr__(self):
+        return f"<Area {self.name}>"

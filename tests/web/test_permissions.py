@@ -3,27 +3,9 @@
 import pytest
 
 from pbflow.core.permissions import public, rule_for
+from tests.access import all_pages
 
-# Each page without URL arguments, and what each kind of person gets there:
-# "ok" (200), "login" (redirect to log in), "forbidden" (403).
-EVERYONE = dict.fromkeys(["visitor", "resident", "ambassador", "expert", "coordinator"], "ok")
-SIGNED_IN = {**EVERYONE, "visitor": "login"}
-COORDINATORS = {"visitor": "login", "resident": "forbidden", "ambassador": "forbidden",
-                "expert": "forbidden", "coordinator": "ok"}
-
-PAGES = {
-    "/": EVERYONE,
-    "/privacy": EVERYONE,
-    "/healthz": EVERYONE,
-    "/login": EVERYONE,
-    "/register": EVERYONE,
-    "/password/forgot": EVERYONE,
-    "/profile": SIGNED_IN,
-    "/profile/password": SIGNED_IN,
-    "/profile/data": SIGNED_IN,
-    "/profile/data.json": SIGNED_IN,
-    "/users/": COORDINATORS,
-}
+PAGES = all_pages()
 ROLES = ["visitor", "resident", "ambassador", "expert", "coordinator"]
 
 
@@ -46,7 +28,7 @@ def test_an_endpoint_without_a_rule_is_named_by_the_check_and_refused(app, clien
 def test_every_page_is_in_the_access_table(app):
     pages = {rule.rule for rule in app.url_map.iter_rules()
              if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"}
-    assert pages == set(PAGES), "add new pages to PAGES with the access each role should have"
+    assert pages == set(PAGES), "add new pages to tests/access/<domain>.py with the access each role should have"
 
 
 @pytest.mark.parametrize("role", ROLES)

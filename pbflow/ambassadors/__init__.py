@@ -1,0 +1,1 @@
+"""Stage I: residents become Local Participation Ambassadors for an area, train, and get materials."""
