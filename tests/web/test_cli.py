@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from pbflow.accounts.models import Role, User
 from pbflow.core.models import AuditEvent
-from pbflow.demo import DEMO_PASSWORD, DEMO_USERS
+from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.feedback.models import UnitMembership, VerifyingUnit
@@ -20,7 +20,9 @@ def test_demo_data_loads_krakow_and_one_person_per_role_and_is_safe_twice(app, r
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     first = counts(app)
-    assert first == {"District": 18, "VerifyingUnit": 7, "User": len(DEMO_USERS), "UnitMembership": 1}
+    extra_ambassadors = {a[0] for a in stage_one.AMBASSADORS} - {u[0] for u in DEMO_USERS}
+    assert first == {"District": 18, "VerifyingUnit": 7, "User": len(DEMO_USERS) + len(extra_ambassadors),
+                     "UnitMembership": 1}
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(app) == first
     with app.app_context():
@@ -69,3 +71,22 @@ def test_create_user_refuses_weak_passwords_and_missing_names(runner):
     assert result.exit_code != 0 and "at least 10" in result.output
     result = runner.invoke(args=["create-user", "y@example.org", "--password", "long enough password"])
     assert result.exit_code != 0 and "--name" in result.output
+
+
+def test_demo_edition_is_current_with_recruitment_open_areas_ambassadors_and_training(app, runner):
+    from pbflow.ambassadors.models import AmbassadorApplication, TrainingItem
+    from pbflow.editions import services as editions
+    from pbflow.editions.models import Area, Stage
+
+    runner.invoke(args=["seed-demo"])
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        edition = editions.current_edition()
+        assert edition.name == stage_one.EDITION_NAME
+        assert editions.open_stage(edition) == Stage.RECRUITMENT
+        assert {b.district.name: b.pool for b in edition.budgets}["Dębniki"] == 2_415_205_00
+        assert len(edition.criteria) == 6
+        assert db.session.scalar(select(func.count()).select_from(Area)) == 36
+        statuses = db.session.scalars(select(AmbassadorApplication.status)).all()
+        assert statuses.count("approved") == 4 and statuses.count("submitted") == 2
+        assert db.session.scalar(select(func.count()).select_from(TrainingItem)) == 5

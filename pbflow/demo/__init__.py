@@ -86,7 +86,11 @@ def seed_users():
 
 
 def seed():
+    from pbflow.demo import stage_one
+
     seed_districts()
     seed_units()
     seed_users()
+    db.session.flush()
+    stage_one.seed(DEMO_PASSWORD)
     db.session.commit()
