@@ -30,18 +30,22 @@ def load_secret_key(folder):
     """Read the instance secret key, creating it once (atomically) when missing."""
     path = Path(folder) / "secret_key"
     if not path.exists():
+        # Write a complete file aside, then link it into place: several gunicorn workers
+        # starting at once either create it or find it whole, never half-written.
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(draft, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-    for _ in range(50):  # another worker may be writing it right now
-        key = path.read_text().strip()
-        if key:
-            return key
-    raise RuntimeError(f"empty secret key file {path}")
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"empty secret key file {path}")
+    return key
 
 
 def from_environment(folder):
@@ -64,6 +68,7 @@ def from_environment(folder):
         "MAIL_DEFAULT_SENDER": os.environ.get("PBFLOW_MAIL_SENDER", "pbflow <no-reply@localhost>"),
         "MAIL_BACKEND": "smtp" if os.environ.get("PBFLOW_MAIL_SERVER") else "log",
         "PROXY_FIX": env_flag("PBFLOW_PROXY_FIX"),
+        "BASE_URL": os.environ.get("PBFLOW_BASE_URL", Defaults.BASE_URL).rstrip("/"),
         "DATA_CONTROLLER": os.environ.get("PBFLOW_DATA_CONTROLLER", Defaults.DATA_CONTROLLER),
         "DATA_PROTECTION_CONTACT": os.environ.get("PBFLOW_DATA_PROTECTION_CONTACT", Defaults.DATA_PROTECTION_CONTACT),
     }
@@ -79,6 +84,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_SSL_STRICT = True
+    # One uploaded file may be 10 MB (a form error above that); the whole request a little more,
+    # so the bare 413 page is only for truly huge requests.
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "pl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
@@ -95,6 +103,8 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
     PAGE_SIZE = 25
     MAIL_BACKEND = "log"
+    # Links in e-mails are built from this, never from the request's Host header.
+    BASE_URL = "http://127.0.0.1:5000"
     MAIL_SERVER = ""
     MAIL_PORT = 587
     MAIL_USERNAME = ""

@@ -64,6 +64,7 @@ def app(tmp_path):
         "MAIL_BACKEND": "memory",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheaper for tests
         "SERVER_NAME": None,
+        "BASE_URL": "http://localhost",
     }
     schema = admin = None
     if POSTGRES_URL:

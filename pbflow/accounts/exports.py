@@ -11,6 +11,7 @@ from pbflow.core.models import AuditEvent
 from pbflow.extensions import db
 
 EXPORTERS = {}
+ERASERS = []
 
 
 def exporter(key):
@@ -18,6 +19,12 @@ def exporter(key):
         EXPORTERS[key] = fn
         return fn
     return decorator
+
+
+def eraser(fn):
+    """Register what a domain removes when a person deletes their account."""
+    ERASERS.append(fn)
+    return fn
 
 
 def _iso(value):
@@ -48,6 +55,15 @@ def _units(user):
         .join(UnitMembership).where(UnitMembership.user_id == user.id)
     )
     return [{"unit": name, "joined_at": _iso(joined)} for name, joined in rows]
+
+
+@eraser
+def _leave_units(user):
+    from sqlalchemy import delete
+
+    from pbflow.feedback.models import UnitMembership
+
+    db.session.execute(delete(UnitMembership).where(UnitMembership.user_id == user.id))
 
 
 @exporter("activity")

@@ -111,4 +111,7 @@ class ThrottleHit(IdMixin, db.Model):
     bucket: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_throttle_hits_bucket_created", "bucket", "created_at"),)
+    __table_args__ = (
+        Index("ix_throttle_hits_bucket_created", "bucket", "created_at"),
+        Index("ix_throttle_hits_created_at", "created_at"),  # the daily purge
+    )

@@ -65,7 +65,9 @@ def authenticate(email, password, ip):
     buckets = [f"login-fail:ip:{ip}", f"login-fail:account:{email}"]
     throttle.check(buckets, current_app.config["LOGIN_FAILURES_PER_MINUTE"], 60)
     user = find_by_email(email)
-    if user is None or user.is_deleted or not verify_password(user.password_hash if user else None, password):
+    # Always check a hash, so an unknown address takes as long as a wrong password.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or user.is_deleted or not password_ok:
         throttle.count_attempt(*buckets)
         return None
     user.last_login_at = utcnow()
@@ -97,9 +99,18 @@ def _set_password(user, password):
     user.login_token = new_login_token()  # every other session is signed out
 
 
+def _confirm_own_password(user, password, message):
+    """A signed-in person retyping their password: wrong guesses count like failed log-ins,
+    so a stolen session cannot be used to guess the password without limit."""
+    bucket = f"login-fail:account:{user.email}"
+    throttle.check([bucket], current_app.config["LOGIN_FAILURES_PER_MINUTE"], 60)
+    if not verify_password(user.password_hash, password):
+        throttle.count_attempt(bucket)
+        raise WrongPassword(message)
+
+
 def change_password(user, current_password, new_password):
-    if not verify_password(user.password_hash, current_password):
-        raise WrongPassword(_("The current password is not correct."))
+    _confirm_own_password(user, current_password, _("The current password is not correct."))
     _set_password(user, new_password)
     audit.record(user, "account.password_changed", user)
 
@@ -189,6 +200,14 @@ def search_users(text=None):
 
 # --- the user's own data (RODO) -------------------------------------------
 
+def erase_personal_data(user):
+    """Run every domain's eraser (see pbflow.accounts.exports.eraser)."""
+    from pbflow.accounts.exports import ERASERS
+
+    for erase in ERASERS:
+        erase(user)
+
+
 def export_user_data(user):
     from pbflow.accounts.exports import collect
 
@@ -197,8 +216,7 @@ def export_user_data(user):
 
 def delete_account(user, password):
     """Erase personal data; what the person wrote stays, signed 'former participant'."""
-    if not verify_password(user.password_hash, password):
-        raise WrongPassword(_("The password is not correct."))
+    _confirm_own_password(user, password, _("The password is not correct."))
     email = user.email
     user.name = ""
     user.email = None
@@ -208,4 +226,5 @@ def delete_account(user, password):
     user.deleted_at = utcnow()
     user.roles.clear()
     throttle.forget(email)
+    erase_personal_data(user)
     audit.record(user, "account.deleted", user)

@@ -5,10 +5,11 @@ Flask-Limiter also guards these endpoints per address with its configured store
 several gunicorn workers and several app servers whatever that store is.
 """
 
+import ipaddress
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from pbflow.accounts.models import ThrottleHit
 from pbflow.core.database import utcnow
@@ -33,14 +34,39 @@ def is_over_limit(buckets, limit, window_seconds):
     return (count or 0) >= limit
 
 
+def address_bucket(ip):
+    """IPv6 clients get a whole /64 each (one home or phone), or they could rotate addresses."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip or "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _serialise(buckets):
+    """Count and record atomically. SQLite's BEGIN IMMEDIATE already serialises writers;
+    on PostgreSQL concurrent requests would all read a count under the limit, so take a
+    transaction-scoped advisory lock per bucket (sorted, so two requests never deadlock)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for bucket in sorted(set(buckets)):
+            db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:bucket, 0))"), {"bucket": bucket})
+
+
 def check(buckets, limit, window_seconds):
+    """Raise Throttled when any bucket is at its limit; holds the buckets until the commit."""
+    if not current_app.config["THROTTLE_ENABLED"]:
+        return
+    _serialise(buckets)
     if is_over_limit(buckets, limit, window_seconds):
         raise Throttled()
 
 
 def count_attempt(*buckets):
     now = utcnow()
-    db.session.execute(delete(ThrottleHit).where(ThrottleHit.bucket.in_(buckets), ThrottleHit.created_at < now - KEEP_FOR))
+    # Forget everyone's attempts older than a day, as the privacy notice promises.
+    db.session.execute(delete(ThrottleHit).where(ThrottleHit.created_at < now - KEEP_FOR))
     db.session.add_all(ThrottleHit(bucket=bucket, created_at=now) for bucket in buckets)
 
 

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from pbflow.accounts import forms, services
-from pbflow.accounts.throttle import Throttled
+from pbflow.accounts.throttle import Throttled, address_bucket
 from pbflow.core.htmx import form_page, invalid, render, see_other
 from pbflow.core.permissions import public, signed_in
-from pbflow.core.urls import safe_next
+from pbflow.core.urls import external_url, safe_next
 from pbflow.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -20,7 +20,7 @@ AUTH_LIMIT = "30 per minute"
 
 
 def _client_ip():
-    return request.remote_addr or "unknown"
+    return address_bucket(request.remote_addr)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -82,7 +82,7 @@ def forgot_password():
         try:
             services.request_password_reset(
                 form.email.data, _client_ip(),
-                lambda token: url_for("accounts.reset_password", token=token, _external=True))
+                lambda token: external_url("accounts.reset_password", token=token))
         except Throttled:
             abort(429)
         db.session.commit()
@@ -131,7 +131,10 @@ def change_password():
         user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
         try:
             services.change_password(user, form.current_password.data, form.password.data)
+        except Throttled:
+            abort(429)
         except services.WrongPassword as error:
+            db.session.commit()  # the failed attempt is counted
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
@@ -167,7 +170,10 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(current_user, form.password.data)
+        except Throttled:
+            abort(429)
         except services.WrongPassword as error:
+            db.session.commit()  # the failed attempt is counted
             form.password.errors.append(str(error))
         else:
             db.session.commit()

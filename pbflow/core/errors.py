@@ -25,7 +25,7 @@ def render_error(status, message=None):
     title, default_message = ERRORS.get(status, ERRORS[500])
     context = {"status": status, "title": title, "message": message or default_message}
     if is_htmx_request():
-        headers = {"HX-Retarget": "#flash", "HX-Reswap": "beforeend"}
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
         return render_template("errors/_flash_error.html", **context), status, headers
     return render_template("errors/error.html", **context), status
 

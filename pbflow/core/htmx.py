@@ -29,14 +29,17 @@ def form_page(template, partial=None, **context):
 
 
 def see_other(location):
-    """After a successful POST: 303 for plain and boosted requests, HX-Location for fragments."""
+    """After a successful POST: 303 for plain and boosted requests. An htmx request aimed at
+    a small target gets HX-Redirect, so the next page loads whole (with its flash message)
+    instead of being swapped into that target."""
     if is_htmx_request():
         response = make_response("", 204)
-        response.headers["HX-Location"] = location
+        response.headers["HX-Redirect"] = location
         return response
     return redirect(location, code=303)
 
 
 def add_vary_header(response):
-    response.vary.add("HX-Request")
+    for header in ("HX-Request", "HX-Boosted", "HX-History-Restore-Request"):
+        response.vary.add(header)
     return response

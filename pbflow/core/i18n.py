@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_currency
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -16,11 +16,24 @@ def supported_languages():
 def select_locale():
     """Profile for users, session for visitors, then the browser's Accept-Language."""
     languages = supported_languages()
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():  # CLI, mail in a background task
+        return default
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return preferred_language(request.accept_languages, languages) or default
+
+
+def preferred_language(accepted, languages):
+    """The visitor's most preferred language we have, matching "en-US" to "en" by order of
+    preference (werkzeug's best_match prefers an exact "pl" at q=0.4 over "en-US" at q=0.5)."""
+    for value, _quality in accepted:  # already sorted by quality
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return None
 
 
 def format_pln(grosze, locale=None):

@@ -26,7 +26,8 @@ def send_mail(to, subject, body):
     elif backend == "smtp":
         _send_after_response(current_app._get_current_object(), mail)
     else:
-        current_app.logger.info("mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+        # WARNING, so it shows with gunicorn's default log level: without SMTP this is the only copy.
+        current_app.logger.warning("mail (no SMTP configured) to %s: %s\n%s", mail.to, mail.subject, mail.body)
     return mail
 
 

@@ -53,7 +53,9 @@ def rule_for(app, endpoint):
 
 
 def _to_login():
-    login_url = url_for("accounts.login", next=request.full_path.rstrip("?"))
+    # Come back only to a page: a POST-only address would answer 405 after logging in.
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    login_url = url_for("accounts.login", next=back)
     if is_htmx_request():
         return "", 204, {"HX-Redirect": login_url}
     return redirect(login_url)

@@ -1,6 +1,7 @@
 """Response headers that every page carries."""
 
 from flask import current_app
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -17,6 +18,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 def add_security_headers(response):
     headers = response.headers
+    if current_user.is_authenticated and "Cache-Control" not in headers:
+        # Personal pages must not come back from the cache after logging out on a shared computer.
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from pbflow.accounts.models import Role
 from pbflow.core.markdown import render_markdown
 from pbflow.core.navigation import navigation_items
+from pbflow.core.urls import current_page
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 
@@ -35,6 +36,7 @@ def template_context():
         "htmx_file": HTMX_FILE,
         "htmx_config": json.dumps(HTMX_CONFIG),
         "Role": Role,
+        "current_page": current_page,
     }
 
 

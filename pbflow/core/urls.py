@@ -2,6 +2,27 @@
 
 from urllib.parse import urlsplit
 
+from flask import current_app, url_for
+
+
+def external_url(endpoint, **values):
+    """An absolute link for e-mails, from the configured base URL: a forged Host header
+    must not turn a password-reset link into a link to someone else's server."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def current_page():
+    """Where a language switch should come back to: this page, or for a POST (a form
+    answered 422) the page the form was on, since a POST-only address would answer 405."""
+    from flask import request
+
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/"
+
 
 def safe_next(target):
     """Only same-site paths may be a redirect target (no open redirects)."""

@@ -10,7 +10,7 @@ from pbflow.core.permissions import public
 from pbflow.extensions import db
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
-FLASH_HEADERS = {"HX-Retarget": "#flash", "HX-Reswap": "beforeend"}
+FLASH_HEADERS = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_a_boosted_switch_is_redirected_like_a_plain_form(client):
 def test_an_htmx_switch_tells_htmx_where_to_go(client):
     response = client.htmx("POST", "/language", data={"locale": "en", "next": "/privacy"})
     assert response.status_code == 204
-    assert response.headers["HX-Location"] == "/privacy"
+    assert response.headers["HX-Redirect"] == "/privacy"
     assert lang(client.get("/privacy")) == "en"
 
 

@@ -253,3 +253,17 @@ def test_the_limit_follows_the_setting(app, client, resident, monkeypatch):
         assert ask_for_link(client, "mieszkaniec@example.org").status_code == 303
 
     assert ask_for_link(client, "mieszkaniec@example.org").status_code == 429
+
+
+def test_a_forged_host_header_cannot_redirect_the_reset_link(app, client, people):
+    """The link is built from BASE_URL, never from the Host or X-Forwarded-Host the request claims."""
+    from pbflow.core.mail import outbox
+
+    app.config["WTF_CSRF_ENABLED"] = False  # the session cookie belongs to localhost
+    response = client.post("/password/forgot", data={"email": people["resident"].email}, csrf=False,
+                           base_url="http://evil.example", headers={"X-Forwarded-Host": "evil.example"})
+    assert response.status_code == 303
+    with app.app_context():
+        body = outbox()[-1].body
+    assert "evil.example" not in body
+    assert "http://localhost/password/reset/" in body

@@ -120,7 +120,7 @@ def test_a_valid_htmx_post_tells_htmx_where_to_go(app, client, resident):
     response = client.htmx("POST", "/profile", data={"name": "Jan Paweł", "locale": "pl"})
 
     assert response.status_code == 204
-    assert response.headers["HX-Location"] == "/profile"
+    assert response.headers["HX-Redirect"] == "/profile"
     assert stored(app, resident.id).name == "Jan Paweł"
 
 
@@ -209,7 +209,7 @@ def test_a_password_change_over_htmx_tells_htmx_where_to_go(app, client, residen
     response = change_password(client, htmx=True)
 
     assert response.status_code == 204
-    assert response.headers["HX-Location"] == "/profile"
+    assert response.headers["HX-Redirect"] == "/profile"
     assert client.get("/profile").status_code == 200
     assert can_log_in(app, NEW_PASSWORD)
 

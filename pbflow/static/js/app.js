@@ -8,7 +8,7 @@
     var p = document.createElement("p");
     p.className = "flash flash-error";
     p.textContent = message;
-    region.appendChild(p);
+    region.replaceChildren(p);
   }
 
   // Translated messages travel on <main>, which every boosted navigation replaces.
@@ -25,13 +25,26 @@
     if (match) { document.documentElement.lang = match[1]; }
   });
 
+  // A boosted navigation replaces <body>, so the flash region arrives already filled and
+  // screen readers would not announce it: empty it and put the messages back a moment later.
+  function announceFlash() {
+    var region = document.getElementById("flash");
+    if (!region || !region.children.length) { return; }
+    var messages = Array.prototype.slice.call(region.children);
+    region.replaceChildren();
+    window.setTimeout(function () { messages.forEach(function (m) { region.appendChild(m); }); }, 100);
+  }
+
   // Keep keyboard and screen-reader users oriented after a swap: an error summary
   // first, then the first invalid field, then (on boosted navigation) the main region.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt || document;
-    var target = root.querySelector && (root.querySelector("[data-focus-on-swap]") || root.querySelector("[aria-invalid=true]"));
+    var target = null;
+    if (root.matches && root.matches("[data-focus-on-swap]")) { target = root; }
+    target = target || (root.querySelector && (root.querySelector("[data-focus-on-swap]") || root.querySelector("[aria-invalid=true]")));
     if (target) { target.focus(); return; }
     if (event.detail.boosted) {
+      announceFlash();
       var main = document.getElementById("main");
       var heading = main && main.querySelector("h1");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); } else if (main) { main.focus(); }
