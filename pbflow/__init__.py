@@ -19,7 +19,7 @@ def create_app(test_config=None):
     else:
         app.config.update(test_config)
     if app.config.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -64,11 +64,27 @@ def _import_models():
 def _register_blueprints(app):
     from pbflow.accounts.views import bp as accounts_bp
     from pbflow.accounts.views_users import bp as users_bp
+    from pbflow.ambassadors.views import bp as ambassadors_bp
+    from pbflow.ambassadors.views_directory import bp as directory_bp
+    from pbflow.ambassadors.views_files import bp as files_bp
+    from pbflow.ambassadors.views_materials import bp as materials_bp
+    from pbflow.ambassadors.views_review import bp as applications_bp
+    from pbflow.ambassadors.views_training import bp as training_bp
     from pbflow.core.views import bp as core_bp
+    from pbflow.editions.views import bp as editions_bp
+    from pbflow.editions.views_areas import bp as districts_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(training_bp)
+    app.register_blueprint(materials_bp)
+    app.register_blueprint(files_bp)
+    app.register_blueprint(ambassadors_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(editions_bp)
+    app.register_blueprint(districts_bp)
 
 
 def _register_hooks(app):

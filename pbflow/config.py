@@ -50,7 +50,10 @@ def load_secret_key(folder):
 
 def from_environment(folder):
     https = env_flag("PBFLOW_HTTPS")
+    upload_max = int(float(os.environ.get("PBFLOW_UPLOAD_MAX_MB", "10")) * 1024 * 1024)
     return {
+        "UPLOAD_MAX_BYTES": upload_max,
+        "MAX_CONTENT_LENGTH": upload_max + 6 * 1024 * 1024,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or load_secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{Path(folder) / 'pbflow.sqlite3'}"

@@ -255,3 +255,10 @@ def make_ambassador(app, make_user, make_area):
             db.session.expunge(application)
             return application
     return factory
+
+
+@pytest.fixture
+def english(app):
+    """Serve every request in English, for tests that read the English wording
+    (the Polish wording is checked as a whole by tests/unit/test_catalogues.py)."""
+    app.extensions["babel"].locale_selector = lambda: "en"

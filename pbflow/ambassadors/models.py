@@ -144,3 +144,12 @@ class Material(IdMixin, TimestampMixin, db.Model):
     district = relationship("District")
     area = relationship("Area")
     file = relationship("StoredFile", lazy="joined")
+
+    @property
+    def kind_title(self):
+        return MaterialKind(self.kind).title
+
+    @property
+    def kind_rank(self):
+        """Position of the kind in MaterialKind: lists group materials in that order."""
+        return list(MaterialKind).index(MaterialKind(self.kind))

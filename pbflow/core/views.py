@@ -11,7 +11,7 @@ from pbflow.core.htmx import render, see_other
 from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import public
 from pbflow.core.urls import safe_next
-from pbflow.editions.models import District
+from pbflow.editions import services as editions
 from pbflow.extensions import db, limiter
 from pbflow.feedback.models import VerifyingUnit
 
@@ -22,9 +22,10 @@ nav_item("core.home", _l("Home"), 0)
 @bp.route("/")
 @public
 def home():
-    districts = db.session.scalars(select(District).order_by(District.number)).all()
+    edition = editions.current_edition()
     units = db.session.scalars(select(VerifyingUnit).order_by(VerifyingUnit.name)).all()
-    return render("core/home.html", districts=districts, units=units)
+    return render("core/home.html", edition=edition, timeline=editions.timeline(edition) if edition else None,
+                  districts=editions.districts(), units=units)
 
 
 @bp.route("/privacy")

@@ -67,6 +67,23 @@ STAGE_TITLES = {
 }
 
 
+class Scope(enum.StrEnum):
+    """Whom a project's money comes from: its district's pool or the city-wide pool."""
+
+    DISTRICT = "district"
+    CITYWIDE = "citywide"
+
+    @property
+    def title(self):
+        return SCOPE_TITLES[self]
+
+
+SCOPE_TITLES = {
+    Scope.DISTRICT: _l("District project"),
+    Scope.CITYWIDE: _l("City-wide project"),
+}
+
+
 class Edition(IdMixin, TimestampMixin, db.Model):
     """One year's pathway, e.g. "Wspólne Projekty 2026"; exactly one is current."""
 
