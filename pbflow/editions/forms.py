@@ -104,14 +104,14 @@ class EditionForm(FlaskForm):
     marathons_close = date_field("marathons_close")
     submission_deadline = date_field("submission_deadline")
     district_cap_percent = PercentField(
-        _l("Cost cap of a district project (% of the district's pool)"), default=Decimal(40),
+        _l("Cost cap of a district project, as a percentage of the district's pool"), default=Decimal(40),
         description=_l("In Kraków in 2020: 40 %."),
         validators=[InputRequired(_l("Enter a percentage.")), in_percent_range])
     district_cap_fixed = MoneyField(
         _l("Fixed cap of a district project (optional)"),
         description=_l("When set, the cap is the lower of the two amounts."), validators=[Optional()])
     citywide_cap_percent = PercentField(
-        _l("Cost cap of a city-wide project (% of the city-wide pool)"), default=Decimal(20),
+        _l("Cost cap of a city-wide project, as a percentage of the city-wide pool"), default=Decimal(20),
         description=_l("In Kraków in 2020: 20 %."),
         validators=[InputRequired(_l("Enter a percentage.")), in_percent_range])
     citywide_cap_fixed = MoneyField(
