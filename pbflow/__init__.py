@@ -59,6 +59,8 @@ def _import_models():
     from pbflow.core import models as _core  # noqa: F401
     from pbflow.editions import models as _editions  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401
+    from pbflow.proposals import models as _proposals  # noqa: F401
+    from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
 
 
 def _register_blueprints(app):

@@ -262,3 +262,47 @@ def english(app):
     """Serve every request in English, for tests that read the English wording
     (the Polish wording is checked as a whole by tests/unit/test_catalogues.py)."""
     app.extensions["babel"].locale_selector = lambda: "en"
+
+
+# --- Proposals ------------------------------------------------------------------
+
+DESCRIPTION = ("Na skwerze przy ulicy Zielonej brakuje miejsca do zabawy dla małych dzieci. "
+               "Proponujemy plac zabaw z bezpieczną nawierzchnią, ławkami i drzewami dającymi cień.")
+
+
+@pytest.fixture
+def make_proposal(app, make_user, districts):
+    """A proposal started through the service (version 1, lead author); `status` puts it further along
+    the pathway directly, as test set-up only (the application moves it through transitions.py)."""
+    from decimal import Decimal
+
+    from pbflow.proposals import costs
+    from pbflow.proposals import services as proposals
+    from pbflow.proposals.models import Proposal
+
+    def factory(edition, author=None, title="Plac zabaw przy Zielonej", district=None, scope="district",
+                area=None, status=None, co_authors=(), lines=None, **content):
+        author = author or make_user()
+        with app.app_context():
+            district_id = None if scope == "citywide" else (district or districts[0]).id
+            values = {
+                "summary": "Bezpieczny plac zabaw dla najmłodszych z ławkami, zielenią i cieniem, "
+                           "otwarty dla wszystkich mieszkańców osiedla.",
+                "description": DESCRIPTION, "location": "Skwer przy ul. Zielonej 5",
+                "beneficiaries": "Dzieci do lat 10 i ich opiekunowie",
+                "cost_lines": [costs.CostLine(*line) for line in (lines if lines is not None else [
+                    ("Urządzenia zabawowe", Decimal("4"), 25_000_00), ("Nawierzchnia bezpieczna", Decimal("120.5"), 350_00)])],
+                "yearly_upkeep": 8_000_00, **content}
+            proposal = proposals.start_draft(
+                db.session.merge(author), db.session.merge(edition),
+                proposals.Content(scope=scope, district_id=district_id, area_id=area.id if area else None,
+                                  title=title, **values))
+            for person in co_authors:
+                proposals.add_author(proposal, person)
+            if status is not None:
+                proposal.status = getattr(status, "value", status)
+            db.session.commit()
+            proposal = db.session.get(Proposal, proposal.id)
+            db.session.expunge(proposal)
+            return proposal
+    return factory

@@ -107,6 +107,11 @@ class Edition(IdMixin, TimestampMixin, db.Model):
     district_cap_fixed: Mapped[int | None]  # grosze; when set, the cap is the lower of the two
     citywide_cap_fixed: Mapped[int | None]
     rules_url: Mapped[str | None] = mapped_column(String(500))
+    # The official platform's form limits, in characters; pbflow flags what it would refuse.
+    title_max_chars: Mapped[int] = mapped_column(default=60, server_default="60")
+    summary_min_chars: Mapped[int] = mapped_column(default=60, server_default="60")
+    summary_max_chars: Mapped[int] = mapped_column(default=250, server_default="250")
+    description_max_chars: Mapped[int] = mapped_column(default=5000, server_default="5000")
 
     budgets: Mapped[list["DistrictBudget"]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="DistrictBudget.district_id")
@@ -120,6 +125,8 @@ class Edition(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("citywide_pool >= 0", name="citywide_pool_not_negative"),
         CheckConstraint("district_cap_percent > 0 AND district_cap_percent <= 100", name="district_cap_percent_range"),
         CheckConstraint("citywide_cap_percent > 0 AND citywide_cap_percent <= 100", name="citywide_cap_percent_range"),
+        CheckConstraint("title_max_chars > 0 AND summary_min_chars >= 0 AND summary_max_chars >= summary_min_chars "
+                        "AND description_max_chars > 0", name="form_limits_sensible"),
     )
 
     def stage_dates(self):

@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from pbflow.config import load_secret_key, normalise_database_url
-from pbflow.extensions import db
+from pbflow.extensions import _include_in_migrations, db
 
 
 # SQLite cannot reflect expression indexes (users by lower-cased name); PostgreSQL checks them.
@@ -18,7 +18,8 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app):
         db.drop_all()
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(connection, opts={"include_name": _include_in_migrations})
+            differences = compare_metadata(context, db.metadata)
         assert differences == [], "run: flask --app app db migrate -m '...'"
 
 

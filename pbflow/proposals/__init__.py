@@ -1,0 +1,1 @@
+"""Proposals: drafting with co-authors, immutable versions, one state machine, search."""

@@ -1,0 +1,125 @@
+"""Full-text search over proposals that ignores Polish diacritics ("zielen" finds "zieleń").
+
+SQLite: an FTS5 index with the unicode61 tokenizer's diacritics removal, kept
+current by triggers; sqlite-utils sets both up. PostgreSQL: a GIN index over
+an immutable tsvector function built on `unaccent`. Both are created after the
+tables (create_all or the migration) and dropped with them.
+"""
+
+import re
+
+import sqlite_utils
+from sqlalchemy import event, func, literal_column, select, text
+
+from pbflow.extensions import db
+
+COLUMNS = ("title", "summary", "description")
+FTS_TABLE = "proposals_fts"
+PG_INDEX = "ix_proposals_search"
+TOKENIZER = "unicode61 remove_diacritics 2"
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_WORDS = 12
+# unicode61 strips diacritics that Unicode decomposes (ą, ć, ę, ń, ó, ś, ź, ż) but not "ł", which
+# has no decomposition; a typed "l" is therefore also tried as "ł", for up to this many l's a word.
+MAX_L_VARIANTS = 4
+
+
+def words(query):
+    """The words of a query, lower-cased; punctuation and FTS syntax are dropped."""
+    return [word.lower() for word in _WORD.findall(query or "")][:MAX_WORDS]
+
+
+# --- setting up ------------------------------------------------------------------
+
+def install(connection):
+    """Create the search index for this database's dialect (idempotent)."""
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        sqlite_utils.Database(raw).table("proposals").enable_fts(
+            list(COLUMNS), fts_version="FTS5", create_triggers=True, tokenize=TOKENIZER, replace=True)
+    else:
+        _install_postgresql(connection)
+
+
+def _install_postgresql(connection):
+    connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public"))
+    schema = connection.execute(text(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'unaccent'")).scalar_one()
+    unaccent = f'"{schema}".unaccent(\'"{schema}".unaccent\'::regdictionary, $1)'
+    # unaccent() is only STABLE; a wrapper naming its dictionary may be IMMUTABLE and so indexed.
+    connection.execute(text(
+        f"CREATE OR REPLACE FUNCTION pbflow_unaccent(text) RETURNS text "
+        f"LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT {unaccent} $$"))
+    connection.execute(text(
+        "CREATE OR REPLACE FUNCTION pbflow_proposal_tsv(title text, summary text, description text) "
+        "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
+        "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(title, ''))), 'A') || "
+        "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(summary, ''))), 'B') || "
+        "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(description, ''))), 'C') $$"))
+    connection.execute(text(
+        f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON proposals "
+        "USING gin (pbflow_proposal_tsv(title, summary, description))"))
+
+
+def uninstall(connection):
+    if connection.dialect.name == "sqlite":
+        for trigger in ("proposals_ai", "proposals_ad", "proposals_au"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    else:
+        connection.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+        connection.execute(text("DROP FUNCTION IF EXISTS pbflow_proposal_tsv(text, text, text)"))
+        connection.execute(text("DROP FUNCTION IF EXISTS pbflow_unaccent(text)"))
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_create(_metadata, connection, **_kw):
+    install(connection)
+
+
+@event.listens_for(db.metadata, "before_drop")
+def _before_drop(_metadata, connection, **_kw):
+    uninstall(connection)
+
+
+# --- searching -------------------------------------------------------------------
+
+def _l_variants(term):
+    variants = [""]
+    seen_l = 0
+    for char in term:
+        if char == "l" and seen_l < MAX_L_VARIANTS:
+            seen_l += 1
+            variants = [v + c for v in variants for c in ("l", "ł")]
+        else:
+            variants = [v + char for v in variants]
+    return variants
+
+
+def _sqlite_term(term):
+    variants = ['"' + v.replace('"', "") + '"*' for v in _l_variants(term)]
+    return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
+
+
+def matches(query):
+    """A subquery of (id, rank) for proposals matching every word as a prefix; lower rank is better.
+
+    None when the query has no words, so callers can skip the filter.
+    """
+    terms = words(query)
+    if not terms:
+        return None
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Every word quoted (no FTS syntax from users) and matched as a prefix: "zielen" finds "zieleni".
+        match = " AND ".join(_sqlite_term(term) for term in terms)
+        fts = text("SELECT rowid AS id, bm25(proposals_fts, 10.0, 4.0, 1.0) AS rank "
+                   "FROM proposals_fts WHERE proposals_fts MATCH :match").bindparams(match=match)
+        return fts.columns(id=db.Integer, rank=db.Float).subquery("search")
+    from pbflow.proposals.models import Proposal
+
+    tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
+                              func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
+    vector = func.pbflow_proposal_tsv(Proposal.title, Proposal.summary, Proposal.description)
+    return (select(Proposal.id.label("id"), (-func.ts_rank(vector, tsquery)).label("rank"))
+            .where(vector.op("@@")(tsquery)).subquery("search"))
