@@ -75,6 +75,7 @@ def _register_blueprints(app):
     from pbflow.core.views import bp as core_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
+    from pbflow.proposals.views import bp as proposals_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -87,6 +88,7 @@ def _register_blueprints(app):
     app.register_blueprint(applications_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(districts_bp)
+    app.register_blueprint(proposals_bp)
 
 
 def _register_hooks(app):

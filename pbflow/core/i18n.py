@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from babel import Locale
+from babel import numbers as babel_numbers
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
@@ -57,7 +58,16 @@ def local_date(value, format="medium"):  # noqa: A002
     return format_date(value, format) if value else ""
 
 
+def local_number(value):
+    """A quantity such as 2.5 as '2,5' (pl) or '2.5' (en), no trailing zeros added."""
+    if value is None:
+        return ""
+    return babel_numbers.format_decimal(Decimal(value), format="#,##0.###",
+                                        locale=Locale.parse(str(get_locale() or "pl")))
+
+
 def init_app(app):
     app.jinja_env.filters["pln"] = format_pln
+    app.jinja_env.filters["quantity"] = local_number
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date

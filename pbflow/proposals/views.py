@@ -1,0 +1,42 @@
+"""The proposal page: the current version, its costs against the cap, authors and what can be done next."""
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from pbflow.core.htmx import render
+from pbflow.core.permissions import authorize, public
+from pbflow.extensions import login_manager
+from pbflow.proposals import costs, policy, queries, transitions
+from pbflow.proposals import services as proposals
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+
+def load_visible(proposal_id):
+    """The proposal with what its page shows; 404 if missing, 403 (or login) if not for this user."""
+    proposal = queries.proposal_page(proposal_id)
+    if proposal is None:
+        abort(404)
+    if not policy.can_view(current_user, proposal):
+        if not current_user.is_authenticated:
+            abort(login_manager.unauthorized())  # a private draft: sign in first, then we will see
+        authorize(False)
+    return proposal
+
+
+def page_context(proposal, version=None):
+    """What the proposal page and its partials need: shared by every view that re-renders it."""
+    version = version or queries.version(proposal)
+    check = proposals.cap_check(proposal.edition, version.scope, version.district_id, version.total_cost)
+    return {
+        "proposal": proposal, "version": version, "cap": check,
+        "lines": [costs.CostLine.from_json(line) for line in version.cost_lines or []],
+        "policy": policy, "actions": transitions.available(current_user, proposal),
+    }
+
+
+@bp.route("/<int:proposal_id>")
+@public  # public proposals are for everyone; policy.can_view decides for drafts
+def show(proposal_id):
+    proposal = load_visible(proposal_id)
+    return render("proposals/show.html", **page_context(proposal))
