@@ -26,8 +26,10 @@ def create_app(test_config=None):
     _register_hooks(app)
 
     from pbflow import cli
+    from pbflow.past_results import cli as past_results_cli
 
     cli.init_app(app)
+    past_results_cli.init_app(app)
     return app
 
 
@@ -59,6 +61,7 @@ def _import_models():
     from pbflow.core import models as _core  # noqa: F401
     from pbflow.editions import models as _editions  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401
+    from pbflow.past_results import models as _past_results  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
     from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
 

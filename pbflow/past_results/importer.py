@@ -1,0 +1,190 @@
+"""Loading Pabulib files into past results: matched to pbflow's districts, idempotent, reporting what it did."""
+
+import hashlib
+import html
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from pbflow.core import audit
+from pbflow.core.database import utcnow
+from pbflow.editions.models import District
+from pbflow.extensions import db
+from pbflow.past_results import pabulib
+from pbflow.past_results.models import PastProject, PastResult
+
+KNOWN_COLUMNS = {"project_id", "cost", "name", "votes", "score", "selected", "category"}
+
+
+def fold(text):
+    """Lower-case ASCII letters and digits, single-spaced: 'Łagiewniki-Borek_Fałęcki' -> 'lagiewniki borek falecki'."""
+    text = (text or "").replace("ł", "l").replace("Ł", "L")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+@dataclass
+class Outcome:
+    """What importing one file did: created, updated, unchanged or failed (with the reason)."""
+
+    name: str
+    status: str
+    year: int | None = None
+    district: str | None = None
+    projects: int = 0
+    votes: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list = field(default_factory=list)
+
+    def count(self, status):
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def failed(self):
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+
+class ImportProblem(ValueError):
+    """A file that reads but cannot be stored (e.g. its district is not one of pbflow's)."""
+
+
+def district_index():
+    """Folded name and file-name spelling -> District."""
+    index = {}
+    for district in db.session.scalars(select(District)):
+        index[fold(district.name)] = district
+        index[fold(district.slug)] = district
+    return index
+
+
+def _district_from_name(name):
+    """The district part of 'Poland_Krakow_2018_Pradnik_Bialy.pb', or None for the city-wide file."""
+    match = re.match(r"^[A-Za-z]+_[A-Za-z]+_\d{4}_(.+)\.pb$", name or "")
+    return match.group(1) if match else None
+
+
+def match_district(meta, source_name, index):
+    """The district a file is about, None for a city-wide file; ImportProblem if it names an unknown one."""
+    named = meta.get("district", "").strip() or _district_from_name(source_name)
+    if not named:
+        return None
+    district = index.get(fold(named))
+    if district is None:
+        raise ImportProblem(f"district {named!r} is not one of pbflow's districts")
+    return district
+
+
+def _grosze(value):
+    return int((Decimal(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _date(value):
+    try:
+        return datetime.strptime(value.strip(), "%d.%m.%Y").date()
+    except (ValueError, AttributeError):
+        return None
+
+
+def _year(meta):
+    match = re.search(r"\d{4}", meta.get("instance", ""))
+    if not match:
+        raise ImportProblem(f"META instance {meta.get('instance')!r} names no year")
+    return int(match.group())
+
+
+def import_stream(stream, name, actor=None, index=None):
+    """Import one file from a binary stream; returns an Outcome. The caller commits."""
+    data = stream.read()
+    digest = hashlib.sha256(data).hexdigest()
+    with pabulib.PbReader(io.BytesIO(data), name=name) as reader:
+        meta = reader.meta
+        num_votes = int(pabulib.parse_number(meta["num_votes"]) or 0)
+        if reader.has_votes:  # checks every ballot against the projects and the stated count
+            num_votes = sum(1 for _vote in reader.votes())
+        projects = reader.projects
+    district = match_district(meta, name, index if index is not None else district_index())
+    year = _year(meta)
+    scope = "district" if district else "citywide"
+    key = f"{year}:{scope}" + (f":{district.id}" if district else "")
+    outcome = Outcome(name, "unchanged", year, district.name if district else None, len(projects), num_votes)
+    result = db.session.scalar(select(PastResult).where(PastResult.key == key))
+    if result is not None and result.source_hash == digest:
+        return outcome
+    outcome.status = "created" if result is None else "updated"
+    if result is None:
+        result = PastResult(key=key, year=year, scope=scope, district_id=district.id if district else None)
+        db.session.add(result)
+    result.source_name, result.source_hash = name, digest
+    result.budget = _grosze(pabulib.parse_number(meta["budget"]) or 0)
+    result.num_projects, result.num_votes = len(projects), num_votes
+    result.vote_type, result.rule = meta["vote_type"].strip(), meta.get("rule", "").strip()[:60]
+    result.date_begin, result.date_end = _date(meta.get("date_begin")), _date(meta.get("date_end"))
+    result.meta, result.updated_at = dict(meta), utcnow()
+    db.session.flush()
+    _store_projects(result, projects)
+    audit.record(actor, f"past_results.{outcome.status}", result, file=name, projects=len(projects))
+    return outcome
+
+
+def _store_projects(result, projects):
+    """Replace the result's projects by the file's (an updated file may drop, add or change any)."""
+    db.session.execute(delete(PastProject).where(PastProject.result_id == result.id))
+    rows = []
+    for project in projects:
+        name = html.unescape(project.name.strip())  # a few Kraków names carry &quot;
+        rows.append({
+            "result_id": result.id, "year": result.year, "scope": result.scope, "district_id": result.district_id,
+            "project_id": project.project_id.strip(), "name": name, "name_key": fold(name),
+            "cost": _grosze(project.cost), "votes": project.votes,
+            "score": project.score, "selected": project.selected,
+            "categories": ",".join(project.categories)[:500],
+            "extra": {k: v for k, v in project.fields.items() if k not in KNOWN_COLUMNS},
+        })
+    if rows:
+        db.session.execute(PastProject.__table__.insert(), rows)
+
+
+def pb_files(paths):
+    """Every .pb file named, or inside a named folder, in a stable order."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.pb") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def import_paths(paths, actor=None, on_file=None):
+    """Import files and folders, one transaction per file; a bad file is reported and the rest go on."""
+    report, index = Report(), district_index()
+    for path in pb_files(paths):
+        try:
+            with open(path, "rb") as stream:
+                outcome = import_stream(stream, os.path.basename(path), actor, index)
+            db.session.commit()
+        except (pabulib.PabulibError, ImportProblem, OSError) as error:
+            db.session.rollback()
+            outcome = Outcome(os.path.basename(path), "failed", error=str(error))
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    return report
+
+
+def has_results():
+    return db.session.scalar(select(PastResult.id).limit(1)) is not None
+
+

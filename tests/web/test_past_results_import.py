@@ -1,0 +1,86 @@
+"""A coordinator loads Kraków's real results 2018–2022; importing again changes nothing."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from pbflow.core.models import AuditEvent
+from pbflow.extensions import db
+from pbflow.past_results import importer, pabulib
+from pbflow.past_results.models import PastProject, PastResult
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Pradnik_Bialy", "pradnik bialy"), ("Prądnik Biały", "pradnik bialy"),
+    ("Lagiewniki-Borek_Falecki", "lagiewniki borek falecki"), ("Łagiewniki-Borek Fałęcki", "lagiewniki borek falecki"),
+    ("  BIEŻANÓW-PROKOCIM ", "biezanow prokocim")])
+def test_district_names_fold_to_one_spelling(name, expected):
+    assert importer.fold(name) == expected
+
+
+def test_the_whole_shared_folder_imports_with_counts_matching_meta(app, runner, districts):
+    started = time.perf_counter()
+    result = runner.invoke(args=["import-pabulib", str(SHARED)])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert "95 files" in result.output and "95 created" in result.output and "0 failed" in result.output
+    assert elapsed < 60
+    with app.app_context():
+        assert count(PastResult) == 95
+        assert count(PastResult, PastResult.scope == "citywide") == 5
+        assert db.session.scalar(select(func.count(func.distinct(PastResult.district_id)))) == 18
+        for path in sorted(SHARED.glob("*.pb"))[:95:7]:
+            meta = pabulib.read(path, votes=False).meta
+            stored = db.session.scalar(select(PastResult).where(PastResult.source_name == path.name))
+            assert stored.num_projects == int(meta["num_projects"]) == count(PastProject, PastProject.result_id == stored.id)
+            assert stored.num_votes == int(meta["num_votes"])
+            assert stored.meta == meta
+        biały = db.session.scalar(select(PastResult).where(PastResult.source_name == "Poland_Krakow_2019_Pradnik_Bialy.pb"))
+        assert biały.district_id == next(d.id for d in districts if d.name == "Prądnik Biały")
+        assert count(PastProject, PastProject.name.contains("&quot;")) == 0  # entities in names decoded
+        assert count(PastProject, PastProject.selected.is_(True)) > 100
+
+    again = runner.invoke(args=["import-pabulib", str(SHARED)])
+    assert "95 unchanged" in again.output, again.output
+    with app.app_context():
+        assert count(PastResult) == 95
+        assert count(AuditEvent, AuditEvent.verb == "past_results.created") == 95
+        assert count(AuditEvent, AuditEvent.verb.like("past_results.%")) == 95
+
+
+def test_an_updated_file_updates_its_rows(app, runner, districts, tmp_path):
+    original = SHARED / "Poland_Krakow_2018_Bienczyce.pb"
+    copy = tmp_path / original.name
+    shutil.copy(original, copy)
+    assert runner.invoke(args=["import-pabulib", str(copy)]).exit_code == 0
+    text = copy.read_text(encoding="utf-8").replace("6;80000;426;878;Lawendowe", "6;81234.5;426;878;Lawendowe")
+    copy.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["import-pabulib", str(copy)])
+    assert "1 updated" in result.output
+    with app.app_context():
+        project = db.session.scalar(select(PastProject).where(PastProject.project_id == "6"))
+        assert project.cost == 8_123_450 and project.district_id is not None
+        assert count(PastProject) == 13 and count(PastResult) == 1
+
+
+def test_an_unknown_district_is_reported_not_guessed(app, runner, districts, tmp_path):
+    text = (SHARED / "Poland_Krakow_2018_Bienczyce.pb").read_text(encoding="utf-8")
+    bad = tmp_path / "Poland_Krakow_2018_Nowa_Huta_Wschod.pb"
+    bad.write_text(text.replace("district;Bieńczyce", "district;Nowa Huta Wschód"), encoding="utf-8")
+    broken = tmp_path / "Poland_Krakow_2018_Broken.pb"
+    broken.write_text(text.replace("num_projects;13", "num_projects;14"), encoding="utf-8")
+    result = runner.invoke(args=["import-pabulib", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "'Nowa Huta Wschód' is not one of pbflow's districts" in result.output
+    assert "Poland_Krakow_2018_Broken.pb, line 9: META says num_projects is 14" in result.output
+    with app.app_context():
+        assert count(PastResult) == 0 and count(PastProject) == 0
