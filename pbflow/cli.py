@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app seed-demo | create-user."""
+"""Command-line tasks: flask --app app seed-demo | create-user | seed-bench."""
 
 import click
 from flask.cli import with_appcontext
@@ -9,6 +9,7 @@ from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role
 from pbflow.accounts.passwords import password_problem
 from pbflow.extensions import db
+from pbflow.proposals import bench_data
 
 
 @click.command("seed-demo")
@@ -53,3 +54,4 @@ def create_user(email, name, roles, password):
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(bench_data.seed_bench)

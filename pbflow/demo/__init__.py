@@ -1,4 +1,4 @@
-"""Demo data: Kraków's districts, the city's verifying units, one person per role."""
+"""Demo data: Kraków's districts, the city's verifying units, one person per role, a few proposals."""
 
 from sqlalchemy import func, select
 
@@ -86,11 +86,12 @@ def seed_users():
 
 
 def seed():
-    from pbflow.demo import stage_one
+    from pbflow.demo import proposals, stage_one
 
     seed_districts()
     seed_units()
     seed_users()
     db.session.flush()
     stage_one.seed(DEMO_PASSWORD)
+    proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
     db.session.commit()

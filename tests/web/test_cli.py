@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from pbflow.accounts.models import Role, User
 from pbflow.core.models import AuditEvent
 from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
+from pbflow.demo import proposals as demo_proposals
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.feedback.models import UnitMembership, VerifyingUnit
@@ -21,8 +22,8 @@ def test_demo_data_loads_krakow_and_one_person_per_role_and_is_safe_twice(app, r
     assert result.exit_code == 0, result.output
     first = counts(app)
     extra_ambassadors = {a[0] for a in stage_one.AMBASSADORS} - {u[0] for u in DEMO_USERS}
-    assert first == {"District": 18, "VerifyingUnit": 7, "User": len(DEMO_USERS) + len(extra_ambassadors),
-                     "UnitMembership": 1}
+    people = len(DEMO_USERS) + len(extra_ambassadors) + len(demo_proposals.DEMO_RESIDENTS)
+    assert first == {"District": 18, "VerifyingUnit": 7, "User": people, "UnitMembership": 1}
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(app) == first
     with app.app_context():
@@ -90,3 +91,28 @@ def test_demo_edition_is_current_with_recruitment_open_areas_ambassadors_and_tra
         statuses = db.session.scalars(select(AmbassadorApplication.status)).all()
         assert statuses.count("approved") == 4 and statuses.count("submitted") == 2
         assert db.session.scalar(select(func.count()).select_from(TrainingItem)) == 5
+
+
+def test_demo_proposals_walk_the_pathway_with_versions_co_authors_and_costs(app, runner):
+    from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
+
+    runner.invoke(args=["seed-demo"])
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        found = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
+        assert [p.status for p in found] == ["draft", "in_consultation", "feedback_received", "revising", "ready",
+                                             "withdrawn"]
+        assert [p.title for p in found] == [spec["title"] for spec in demo_proposals.PROPOSALS]
+        assert [p.current_version for p in found] == [2, 2, 1, 2, 3, 1]
+        assert [p.is_public for p in found] == [False, False, False, False, True, False]
+        assert found[4].scope == "citywide" and found[4].district_id is None
+        versions = db.session.scalars(select(ProposalVersion).where(ProposalVersion.proposal_id == found[3].id)
+                                      .order_by(ProposalVersion.number)).all()
+        assert versions[1].total_cost - versions[0].total_cost == 2 * 14_500_00 + 32_000_00
+        assert found[3].total_cost == versions[1].total_cost == sum(line["amount"] for line in versions[1].cost_lines)
+        roles = db.session.execute(select(ProposalAuthor.proposal_id, ProposalAuthor.role)).all()
+        assert sorted(p for p, role in roles if role == "lead") == [p.id for p in found]
+        assert len(roles) == 11
+        verbs = db.session.scalars(select(AuditEvent.verb).where(AuditEvent.object_id == found[4].id,
+                                                                 AuditEvent.object_type == "proposals")).all()
+        assert verbs[-2:] == ["proposal.mark_ready", "proposal.published"]
