@@ -80,6 +80,7 @@ def _register_blueprints(app):
     from pbflow.editions.views_areas import bp as districts_bp
     from pbflow.proposals.views import bp as proposals_bp
     from pbflow.proposals.views_authors import bp as proposal_authors_bp
+    from pbflow.proposals.views_history import bp as proposal_history_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -94,6 +95,7 @@ def _register_blueprints(app):
     app.register_blueprint(districts_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_authors_bp)
+    app.register_blueprint(proposal_history_bp)
 
 
 def _register_hooks(app):

@@ -55,4 +55,16 @@
     if (event.detail.xhr && event.detail.xhr.status >= 500) { flash(message("error-server")); }
   });
   document.addEventListener("htmx:sendError", function () { flash(message("error-network")); });
+
+  // Print buttons ([data-print]) need JavaScript, so they stay hidden without it.
+  function revealPrintButtons(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    root.querySelectorAll("[data-print][hidden]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { revealPrintButtons(document); });
+  document.addEventListener("htmx:load", function (event) { revealPrintButtons(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { event.preventDefault(); window.print(); }
+  });
 })();
