@@ -8,9 +8,10 @@ diacritics), cost lines in grosze and a mix of statuses, some public.
 
 Speed: rows are built in Python and written with Core executemany in
 batches, one transaction per batch, with explicit ids; every bench user
-shares one password hash computed once. The SQLite FTS5 index is filled by
-its insert trigger as rows arrive; PostgreSQL's GIN index is on an
-expression and updates itself. No audit events are written: this is load,
+shares one password hash computed once. On SQLite the FTS5 insert trigger is
+set aside while loading and the index rebuilt once at the end (a third
+faster at 100,000); PostgreSQL's GIN index is on an expression and updates
+itself. No audit events are written: this is load,
 not history. Running it again appends more proposals (and reuses the bench
 users already there), so it also works on a database that has demo data.
 """
@@ -18,6 +19,7 @@ users already there), so it also works on a database that has demo data.
 import random
 import secrets
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -32,6 +34,7 @@ from pbflow.core.database import utcnow
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db
+from pbflow.proposals import search
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalStatus, ProposalVersion
 
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 - bench accounts only, printed on purpose
@@ -321,6 +324,36 @@ def ensure_authors(count, echo):
     return [existing[email] for email in wanted]
 
 
+@contextmanager
+def _search_index_rebuilt_after(echo):
+    """SQLite: load without the FTS insert trigger, then rebuild the index once and restore the trigger.
+
+    Through the trigger, row by row, 100,000 proposals took 91 s instead of 63 s.
+    PostgreSQL's index is on an expression and needs nothing.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    trigger = f"{Proposal.__tablename__}_ai"
+    sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+                            {"name": trigger})
+    if sql is None:  # no search index here (yet): nothing to keep current
+        yield
+        return
+    db.session.execute(text(f'DROP TRIGGER "{trigger}"'))
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        started = time.perf_counter()
+        rebuild = f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('rebuild')"  # noqa: S608
+        db.session.execute(text(rebuild))
+        db.session.execute(text(sql))
+        db.session.commit()
+        echo(f"search index rebuilt in {time.perf_counter() - started:.1f} s")
+
+
 def _fix_sequences():
     """Explicit ids leave PostgreSQL's sequences behind; move them past the highest id."""
     if db.session.get_bind().dialect.name != "postgresql":
@@ -345,15 +378,16 @@ def seed(count, authors=None, seed_value=2026, echo=print):
     generator = Generator(edition, districts, areas, author_ids, (first, _next_id(ProposalVersion)), seed_value + first)
     db.session.commit()
     version_count = 0
-    for done in range(0, count, BATCH):
-        proposals, proposal_authors, versions = generator.batch(min(BATCH, count - done))
-        db.session.execute(insert(Proposal.__table__), proposals)
-        db.session.execute(insert(ProposalAuthor.__table__), proposal_authors)
-        db.session.execute(insert(ProposalVersion.__table__), versions)
-        db.session.commit()
-        version_count += len(versions)
-        echo(f"  {done + len(proposals):>7} / {count} proposals, {version_count} versions, "
-             f"{time.perf_counter() - started:.1f} s")
+    with _search_index_rebuilt_after(echo):
+        for done in range(0, count, BATCH):
+            proposals, proposal_authors, versions = generator.batch(min(BATCH, count - done))
+            db.session.execute(insert(Proposal.__table__), proposals)
+            db.session.execute(insert(ProposalAuthor.__table__), proposal_authors)
+            db.session.execute(insert(ProposalVersion.__table__), versions)
+            db.session.commit()
+            version_count += len(versions)
+            echo(f"  {done + len(proposals):>7} / {count} proposals, {version_count} versions, "
+                 f"{time.perf_counter() - started:.1f} s")
     _fix_sequences()
     db.session.execute(text("ANALYZE"))
     db.session.commit()

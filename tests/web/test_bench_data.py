@@ -80,8 +80,10 @@ def test_seed_bench_appends_reuses_its_users_and_leaves_the_database_usable(app,
         edition = editions.current_edition()
         db.session.expunge(edition)
     # Ids continue after the bulk insert (PostgreSQL's sequences were moved on).
-    later = make_proposal(edition)
+    later = make_proposal(edition, title="Fontanna przy Wawrzyńca")
     assert later.id == len(demo_proposals.PROPOSALS) + 51
+    with app.app_context():  # the search index's insert trigger is back after the bulk load
+        assert db.session.scalars(select(search.matches("wawrzynca").c.id)).all() == [later.id]
     client = app.test_client()
     login(client, bench_data.BENCH_EMAIL.format(1), bench_data.BENCH_PASSWORD)
     assert client.get("/profile").status_code == 200
