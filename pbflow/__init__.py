@@ -78,6 +78,7 @@ def _register_blueprints(app):
     from pbflow.core.views import bp as core_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
+    from pbflow.past_results.views import bp as past_results_bp
     from pbflow.proposals.views import bp as proposals_bp
     from pbflow.proposals.views_authors import bp as proposal_authors_bp
     from pbflow.proposals.views_history import bp as proposal_history_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app):
     app.register_blueprint(applications_bp)
     app.register_blueprint(editions_bp)
     app.register_blueprint(districts_bp)
+    app.register_blueprint(past_results_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_authors_bp)
     app.register_blueprint(proposal_history_bp)

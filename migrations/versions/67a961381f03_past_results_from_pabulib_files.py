@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('num_votes', sa.Integer(), nullable=False),
     sa.Column('vote_type', sa.String(length=20), nullable=False),
     sa.Column('rule', sa.String(length=60), nullable=False),
+    sa.Column('outcome_computed', sa.Boolean(), nullable=False),
     sa.Column('date_begin', sa.Date(), nullable=True),
     sa.Column('date_end', sa.Date(), nullable=True),
     sa.Column('meta', sa.JSON(), nullable=False),

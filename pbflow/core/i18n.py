@@ -66,8 +66,16 @@ def local_number(value):
                                         locale=Locale.parse(str(get_locale() or "pl")))
 
 
+def local_percent(value):
+    """A share 0–1 as '99,7%' (pl) or '99.7%' (en)."""
+    if value is None:
+        return ""
+    return babel_numbers.format_percent(value, format="#,##0.#%", locale=Locale.parse(str(get_locale() or "pl")))
+
+
 def init_app(app):
     app.jinja_env.filters["pln"] = format_pln
     app.jinja_env.filters["quantity"] = local_number
+    app.jinja_env.filters["percent"] = local_percent
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date

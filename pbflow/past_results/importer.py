@@ -132,13 +132,31 @@ def import_stream(stream, name, actor=None, index=None):
     result.vote_type, result.rule = meta["vote_type"].strip(), meta.get("rule", "").strip()[:60]
     result.date_begin, result.date_end = _date(meta.get("date_begin")), _date(meta.get("date_end"))
     result.meta, result.updated_at = dict(meta), utcnow()
+    winners = None
+    if "selected" not in reader.project_columns and result.rule == "greedy":
+        winners = greedy_winners(projects, pabulib.parse_number(meta["budget"]) or 0)
+    result.outcome_computed = winners is not None
     db.session.flush()
-    _store_projects(result, projects)
+    _store_projects(result, projects, winners)
     audit.record(actor, f"past_results.{outcome.status}", result, file=name, projects=len(projects))
     return outcome
 
 
-def _store_projects(result, projects):
+def greedy_winners(projects, budget):
+    """Project ids funded under Pabulib's greedy rule: by score (or votes), each that still fits the pool.
+
+    Used for files without a `selected` column (Kraków 2018); it reproduces every file that has one.
+    """
+    remaining, winners = budget, set()
+    ranked = sorted(projects, key=lambda p: -(p.score if p.score is not None else (p.votes or 0)))
+    for project in ranked:
+        if project.cost <= remaining:
+            winners.add(project.project_id)
+            remaining -= project.cost
+    return winners
+
+
+def _store_projects(result, projects, winners=None):
     """Replace the result's projects by the file's (an updated file may drop, add or change any)."""
     db.session.execute(delete(PastProject).where(PastProject.result_id == result.id))
     rows = []
@@ -148,7 +166,8 @@ def _store_projects(result, projects):
             "result_id": result.id, "year": result.year, "scope": result.scope, "district_id": result.district_id,
             "project_id": project.project_id.strip(), "name": name, "name_key": fold(name),
             "cost": _grosze(project.cost), "votes": project.votes,
-            "score": project.score, "selected": project.selected,
+            "score": project.score,
+            "selected": project.selected if winners is None else project.project_id in winners,
             "categories": ",".join(project.categories)[:500],
             "extra": {k: v for k, v in project.fields.items() if k not in KNOWN_COLUMNS},
         })
@@ -181,6 +200,32 @@ def import_paths(paths, actor=None, on_file=None):
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
+    return report
+
+
+def import_uploads(files, actor):
+    """Import uploaded files (werkzeug FileStorage), one transaction each, like import_paths."""
+    from flask_babel import gettext as _
+
+    from pbflow.core.uploads import clean_name, max_bytes, megabytes
+
+    report, index = Report(), district_index()
+    for upload in files:
+        name = clean_name(upload.filename)
+        data = upload.stream.read(max_bytes() + 1)
+        if not name.lower().endswith(".pb"):
+            outcome = Outcome(name, "failed", error=_("This is not a Pabulib file: its name must end in .pb."))
+        elif len(data) > max_bytes():
+            outcome = Outcome(name, "failed", error=_("The file is larger than %(limit)s MB.",
+                                                      limit=megabytes(max_bytes())))
+        else:
+            try:
+                outcome = import_stream(io.BytesIO(data), name, actor, index)
+                db.session.commit()
+            except (pabulib.PabulibError, ImportProblem) as error:
+                db.session.rollback()
+                outcome = Outcome(name, "failed", error=str(error))
+        report.outcomes.append(outcome)
     return report
 
 

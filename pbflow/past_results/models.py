@@ -38,6 +38,8 @@ class PastResult(IdMixin, db.Model):
     num_votes: Mapped[int]
     vote_type: Mapped[str] = mapped_column(String(20))
     rule: Mapped[str] = mapped_column(String(60), default="")
+    # The file did not say which projects won; pbflow worked it out by the file's (greedy) rule.
+    outcome_computed: Mapped[bool] = mapped_column(default=False)
     date_begin: Mapped[date | None]
     date_end: Mapped[date | None]
     meta: Mapped[dict] = mapped_column(JSON, default=dict)  # every META key, including ones we do not use

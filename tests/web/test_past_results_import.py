@@ -84,3 +84,24 @@ def test_an_unknown_district_is_reported_not_guessed(app, runner, districts, tmp
     assert "Poland_Krakow_2018_Broken.pb, line 9: META says num_projects is 14" in result.output
     with app.app_context():
         assert count(PastResult) == 0 and count(PastProject) == 0
+
+
+def test_winners_by_the_greedy_rule_match_every_file_that_names_them():
+    """Kraków 2018's files do not say which projects won; the rule, checked here on 2019–2022, does."""
+    checked = 0
+    for path in sorted(SHARED.glob("*.pb")):
+        pb = pabulib.read(path, votes=False)
+        if "selected" in pb.project_columns:
+            stated = {p.project_id for p in pb.projects if p.selected}
+            assert importer.greedy_winners(pb.projects, pabulib.parse_number(pb.meta["budget"])) == stated, path.name
+            checked += 1
+    assert checked == 76
+
+
+def test_2018_outcomes_are_worked_out_and_marked_so(app, runner, districts):
+    runner.invoke(args=["import-pabulib", str(SHARED / "Poland_Krakow_2018_Bienczyce.pb")])
+    with app.app_context():
+        result = db.session.scalar(select(PastResult))
+        assert result.outcome_computed
+        funded = db.session.scalars(select(PastProject.project_id).where(PastProject.selected.is_(True))).all()
+        assert "6" in funded and count(PastProject, PastProject.selected.is_(None)) == 0

@@ -1,0 +1,8 @@
+from tests.access import COORDINATORS, EVERYONE
+
+PAGES = {
+    "/results/": EVERYONE,
+    "/results/citywide": EVERYONE,
+    "/results/benchmarks": EVERYONE,
+    "/results/import": COORDINATORS,
+}
