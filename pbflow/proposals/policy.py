@@ -21,6 +21,10 @@ def is_coordinator(user):
     return signed_in(user) and user.has_role(Role.COORDINATOR)
 
 
+def is_expert(user):
+    return signed_in(user) and user.has_role(Role.EXPERT)
+
+
 def author_role(user, proposal):
     """"lead", "co_author" or None; uses proposal.authors when loaded, else one query."""
     if not signed_in(user):
@@ -55,6 +59,8 @@ def can_view(user, proposal):
         return False
     if is_coordinator(user) or is_author(user, proposal):
         return True
+    if is_expert(user) and proposal.state is not ProposalStatus.DRAFT:
+        return True  # sent to the verifying units; routing to particular units comes with consultations
     if proposal.draft_visibility == DraftVisibility.EDITION.value:
         return True
     return is_area_ambassador(user, proposal)
