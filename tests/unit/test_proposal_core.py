@@ -246,8 +246,8 @@ def test_search_input_cannot_break_the_query(ctx, edition, make_proposal):
 def test_experts_see_a_proposal_once_it_is_sent_to_the_verifying_units(ctx, edition, make_proposal, people):
     from pbflow.proposals import policy
 
-    expert = load(User, people["expert"].id)
     draft = load(Proposal, make_proposal(edition).id)
+    expert = load(User, people["expert"].id)
     assert not policy.can_view(expert, draft)
     draft.status = S.IN_CONSULTATION.value  # set-up only
     assert policy.can_view(expert, draft)
