@@ -18,6 +18,9 @@ def create_app(test_config=None):
         app.config.update(pbflow_config.from_environment(instance))
     else:
         app.config.update(test_config)
+    from pbflow.core.urls import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
 

@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+from werkzeug.routing import IntegerConverter
+
+DATABASE_ID_MAX = 2**31 - 1
 
 
 def external_url(endpoint, **values):
@@ -33,3 +36,12 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in our URLs is a database id: beyond a 32-bit integer it matches nothing (404), where
+    PostgreSQL would otherwise refuse the number with an error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", DATABASE_ID_MAX)
+        super().__init__(url_map, *args, **kwargs)

@@ -247,3 +247,9 @@ def test_the_500_is_logged_for_the_operator(broken_app, client, caplog):
 def test_an_htmx_500_is_a_message_for_the_flash_region(broken_app, client):
     response = client.htmx("GET", "/test/boom", headers=ENGLISH)
     assert_flash_fragment(response, 500, "Something went wrong on our side")
+
+
+def test_an_id_too_large_for_the_database_is_simply_not_found(client, districts):
+    for url in ("/districts/99999999999999999999", "/proposals/99999999999999999999",
+                "/results/districts/2147483648"):
+        assert client.get(url).status_code == 404, url
