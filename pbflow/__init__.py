@@ -85,6 +85,7 @@ def _register_blueprints(app):
     from pbflow.proposals.views import bp as proposals_bp
     from pbflow.proposals.views_authors import bp as proposal_authors_bp
     from pbflow.proposals.views_history import bp as proposal_history_bp
+    from pbflow.proposals.views_lists import bp as proposal_lists_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -100,6 +101,7 @@ def _register_blueprints(app):
     app.register_blueprint(past_results_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_authors_bp)
+    app.register_blueprint(proposal_lists_bp)
     app.register_blueprint(proposal_history_bp)
 
 

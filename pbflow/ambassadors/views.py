@@ -17,6 +17,7 @@ from pbflow.core.permissions import authorize, role_required, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, District, Stage
 from pbflow.extensions import db
+from pbflow.proposals.queries_lists import newest_in_areas
 
 bp = Blueprint("ambassadors", __name__, url_prefix="/ambassadors")
 
@@ -150,7 +151,9 @@ def dashboard():
     edition = editions.current_edition()
     mine = queries.ambassadorships(current_user, edition)
     followers = queries.follower_counts([a.area_id for a in mine])
+    proposals, proposal_counts = newest_in_areas(edition, [a.area_id for a in mine])
     areas = [{"application": a, "area": a.area, "followers": followers.get(a.area_id, 0),
-              "materials": materials_for(edition, a.district_id, a.area_id)} for a in mine]
+              "materials": materials_for(edition, a.district_id, a.area_id),
+              "proposals": proposals[a.area_id], "proposal_count": proposal_counts[a.area_id]} for a in mine]
     return render("ambassadors/dashboard.html", edition=edition, areas=areas,
                   checklist=checklist(current_user, edition) if mine else [])

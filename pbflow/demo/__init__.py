@@ -1,4 +1,8 @@
-"""Demo data: Kraków's districts, the city's verifying units, one person per role, a few proposals."""
+"""Demo data: Kraków's districts, the city's verifying units, one person per role, a few proposals,
+and Kraków's real PB results 2018–2022 from the shared Pabulib files."""
+
+import os
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -95,3 +99,22 @@ def seed():
     stage_one.seed(DEMO_PASSWORD)
     proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
     db.session.commit()
+    seed_past_results()
+
+
+def pabulib_folder():
+    """Kraków's results 2018–2022: PBFLOW_PABULIB_DIR, else shared/data/pabulib beside the checkout."""
+    configured = os.environ.get("PBFLOW_PABULIB_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+
+
+def seed_past_results():
+    """Real past results, so a newcomer's first run already shows them; a file loaded before is skipped."""
+    from pbflow.past_results import importer
+
+    folder = pabulib_folder()
+    if not folder.is_dir():
+        return None
+    return importer.import_paths([folder])

@@ -33,6 +33,15 @@ def test_demo_data_loads_krakow_and_one_person_per_role_and_is_safe_twice(app, r
         assert coordinator.has_role(Role.COORDINATOR)
 
 
+def test_demo_data_brings_krakows_real_past_results(app, runner, client, english):
+    from pbflow.past_results.models import PastResult
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PastResult)) == 95
+    assert "2018" in client.get("/results/citywide").get_data(as_text=True)
+
+
 def test_demo_logins_work(app, runner, login):
     runner.invoke(args=["seed-demo"])
     client = app.test_client()

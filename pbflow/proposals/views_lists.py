@@ -1,0 +1,107 @@
+"""Lists of proposals: the public list, "My proposals", the coordinators' list of all, and an area's proposals.
+
+The filters are a GET form: it works without JavaScript, and htmx submits it as the user types or
+chooses, swapping only the results (which announce the new count) and pushing the URL.
+"""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from pbflow.accounts.models import Role
+from pbflow.ambassadors import queries as ambassador_queries
+from pbflow.ambassadors.policy import is_ambassador_of
+from pbflow.core.htmx import render
+from pbflow.core.navigation import nav_item, signed_in_with
+from pbflow.core.permissions import authorize, public, role_required, signed_in
+from pbflow.editions import services as editions
+from pbflow.editions.models import Area
+from pbflow.extensions import db
+from pbflow.proposals import forms_lists as forms
+from pbflow.proposals import policy, queries_lists
+from pbflow.proposals.models import DraftVisibility
+
+bp = Blueprint("proposal_lists", __name__, url_prefix="/proposals")
+nav_item("proposal_lists.index", _l("Proposals"), 12)
+nav_item("proposal_lists.mine", _l("My proposals"), 13, lambda user: user.is_authenticated)
+nav_item("proposal_lists.all_proposals", _l("All proposals"), 25, signed_in_with(Role.COORDINATOR))
+
+RESULTS = "proposals/_list_results.html"
+NARROWING = ("q", "district", "area", "status", "scope")  # filters that can leave a list empty
+
+
+def _paginate(query):
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def _default_edition(all_editions):
+    current = editions.current_edition()
+    if current is not None:
+        return current
+    return all_editions[0] if all_editions else None
+
+
+def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, areas=(), url_args=None, **context):
+    """A filtered list page (or its results for htmx): the form, a page of proposals, counts per status."""
+    all_editions = queries_lists.editions()
+    default = _default_edition(all_editions)
+    form = form_class(request.args, edition=default.id if default else None)
+    form.set_choices(all_editions, editions.districts(), areas=areas)
+    context.update(form=form, page=None, counts={}, url_args={}, endpoint=endpoint, with_counts=with_counts,
+                   has_editions=bool(all_editions), action=url_for(endpoint, **(url_args or {})))
+    if not all_editions:
+        return render(template, RESULTS, **context)
+    if not form.validate():
+        return render(template, RESULTS, status=422, **context)
+    filters = form.filters(**(fixed or {}))
+    chosen = form.url_args()
+    context.update(page=_paginate(queries_lists.proposals(filters)), url_args={**chosen, **(url_args or {})},
+                   narrowed=any(chosen.get(name) for name in NARROWING))
+    if with_counts:
+        context["counts"] = queries_lists.status_counts(filters)
+    return render(template, RESULTS, **context)
+
+
+@bp.route("/")
+@public
+def index():
+    """Proposals whose authors have made them public; drafts stay private."""
+    return _filtered_list("proposals/list_public.html", forms.ProposalFilterForm, "proposal_lists.index",
+                          with_counts=False, fixed={"public_only": True})
+
+
+@bp.route("/all")
+@role_required(Role.COORDINATOR)
+def all_proposals():
+    authorize(policy.can_see_all(current_user))
+    return _filtered_list("proposals/list_all.html", forms.CoordinatorFilterForm, "proposal_lists.all_proposals",
+                          with_counts=True, areas=ambassador_queries.areas())
+
+
+@bp.route("/area/<int:area_id>")
+@role_required(Role.AMBASSADOR, Role.COORDINATOR)
+def area(area_id):
+    """An area's proposals in the current edition, drafts included: for its ambassador and coordinators."""
+    area = db.get_or_404(Area, area_id)
+    edition = editions.current_edition()
+    authorize(policy.is_coordinator(current_user)
+              or (edition is not None and is_ambassador_of(current_user, area.id, edition.id)))
+    context = {"area": area, "edition": edition}
+    if edition is None:
+        return render("proposals/list_area.html", RESULTS, form=None, page=None, has_editions=False, **context)
+    return _filtered_list("proposals/list_area.html", forms.AreaFilterForm, "proposal_lists.area", with_counts=True,
+                          fixed={"edition_id": edition.id, "area_id": area.id}, url_args={"area_id": area.id},
+                          **context)
+
+
+@bp.route("/mine")
+@signed_in
+def mine():
+    """The proposals I (co-)author, in every edition, and the invitations waiting for my answer."""
+    filters = queries_lists.Filters(author_id=current_user.id, sort=queries_lists.CHANGED)
+    invitations = queries_lists.pending_invitations(current_user)
+    # The invited person is not an author yet: link only to proposals they may already open.
+    openable = {i.proposal_id for i in invitations if i.proposal.is_public or policy.is_coordinator(current_user)
+                or i.proposal.draft_visibility == DraftVisibility.EDITION.value}
+    return render("proposals/list_mine.html", page=_paginate(queries_lists.proposals(filters)),
+                  invitations=invitations, openable=openable, policy=policy)

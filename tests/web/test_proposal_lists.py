@@ -1,0 +1,347 @@
+"""Finding proposals: "My proposals", the public list, the coordinators' list with filters, sorting and search,
+and an area's proposals on its ambassador's dashboard. Drafts stay private until their authors publish them."""
+
+import html as html_module
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import update
+
+from pbflow.core.database import utcnow
+from pbflow.extensions import db
+from pbflow.proposals.models import InvitationStatus, Proposal, ProposalInvitation
+
+TITLE = re.compile(r'class="proposal-title" href="/proposals/(\d+)">([^<]*)</a>')
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """These tests read the English wording."""
+
+
+@pytest.fixture
+def edition(make_edition):
+    return make_edition(open_stage="meetings")
+
+
+def titles(response):
+    return [html_module.unescape(title) for _id, title in TITLE.findall(response.get_data(as_text=True))]
+
+
+def change(app, proposal, **values):
+    """Set columns directly, as test set-up (publishing is another helper's transition)."""
+    with app.app_context():
+        db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(**values))
+        db.session.commit()
+
+
+def publish(app, *proposals):
+    for proposal in proposals:
+        change(app, proposal, is_public=True, published_at=utcnow())
+
+
+def cost(grosze):
+    return [("Prace", Decimal("1"), grosze)]
+
+
+# --- who sees what --------------------------------------------------------------------------
+
+def test_drafts_are_private_and_published_proposals_are_public(app, client, login, edition, make_proposal,
+                                                               make_user, make_area):
+    author = make_user("Maria Lis")
+    area = make_area()
+    draft = make_proposal(edition, author=author, title="Tajny szkic ławek", area=area)
+    published = make_proposal(edition, author=author, title="Ławki na Plantach", area=area)
+    publish(app, published)
+
+    assert titles(client.get("/proposals/")) == ["Ławki na Plantach"]
+    stranger = make_user("Obcy Mieszkaniec")
+    login(client, stranger)
+    assert titles(client.get("/proposals/")) == ["Ławki na Plantach"]
+    assert titles(client.get("/proposals/?q=szkic")) == []
+    assert titles(client.get("/proposals/mine")) == []
+    assert client.get("/proposals/all").status_code == 403
+    assert client.get(f"/proposals/area/{area.id}").status_code == 403
+    assert draft.title not in client.get("/ambassadors/").get_data(as_text=True)
+
+
+def test_my_proposals_lists_what_i_lead_and_co_author_with_role_status_and_cost(app, client, login, edition,
+                                                                                make_proposal, make_user):
+    me, neighbour = make_user("Maria Lis"), make_user("Jan Sąsiad")
+    make_proposal(edition, author=me, title="Skwer przy szkole", lines=cost(12_500_00))
+    make_proposal(edition, author=neighbour, co_authors=[me], title="Ścieżka rowerowa", status="in_consultation")
+    make_proposal(edition, author=neighbour, title="Cudzy szkic")
+    login(client, me)
+    response = client.get("/proposals/mine")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["Skwer przy szkole", "Ścieżka rowerowa"]
+    assert "Lead author" in page and "Co-author" in page
+    assert "In consultation" in page and "Draft" in page
+    assert "PLN12,500" in page
+    assert "You are an author of 2 proposals." in page
+
+
+def test_my_proposals_mention_invitations_waiting_for_my_answer(app, client, login, edition, make_proposal, make_user):
+    me, lead = make_user("Maria Lis", "Maria.Lis@example.org"), make_user("Jan Sąsiad")
+    private = make_proposal(edition, author=lead, title="Prywatny szkic")
+    public = make_proposal(edition, author=lead, title="Publiczny projekt")
+    answered = make_proposal(edition, author=lead, title="Już odpowiedziane")
+    publish(app, public)
+    with app.app_context():
+        for n, (proposal, status) in enumerate([(private, InvitationStatus.PENDING), (public, InvitationStatus.PENDING),
+                                                (answered, InvitationStatus.DECLINED)]):
+            db.session.add(ProposalInvitation(proposal_id=proposal.id, email="maria.lis@example.org",
+                                              email_key="maria.lis@example.org", token_hash=f"{n:064d}",
+                                              status=status.value, invited_by_id=lead.id))
+        db.session.commit()
+    login(client, me)
+    page = client.get("/proposals/mine").get_data(as_text=True)
+    assert "2 invitations to co-author" in page
+    assert "Prywatny szkic" in page and f'href="/proposals/{private.id}"' not in page
+    assert f'<a href="/proposals/{public.id}">Publiczny projekt</a>' in page
+    assert "Już odpowiedziane" not in page
+    assert "invited by Jan Sąsiad" in page
+
+
+def test_only_coordinators_see_the_list_of_all_proposals(client, login, people):
+    for role in ("resident", "ambassador", "expert"):
+        login(client, people[role])
+        assert client.get("/proposals/all").status_code == 403
+    login(client, people["coordinator"])
+    assert client.get("/proposals/all").status_code == 200
+
+
+def test_navigation_offers_the_lists_to_whom_they_are_for(client, login, people):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/proposals/"' in page and 'href="/proposals/mine"' not in page
+    login(client, people["resident"])
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/proposals/mine"' in page and 'href="/proposals/all"' not in page
+    login(client, people["coordinator"])
+    assert 'href="/proposals/all"' in client.get("/").get_data(as_text=True)
+
+
+# --- the coordinators' list: filters, counts, sorting, pagination -----------------------------
+
+@pytest.fixture
+def coordinator(client, login, people):
+    login(client, people["coordinator"])
+    return people["coordinator"]
+
+
+def test_the_coordinator_list_shows_drafts_of_the_current_edition_by_default(
+        app, client, coordinator, edition, make_edition, make_proposal):
+    make_proposal(edition, title="Szkic w tej edycji")
+    older = make_edition(name="Wspólne Projekty 2025", current=False, open_stage=None)
+    make_proposal(older, title="Projekt z zeszłego roku")
+    assert titles(client.get("/proposals/all")) == ["Szkic w tej edycji"]
+    assert titles(client.get(f"/proposals/all?edition={older.id}")) == ["Projekt z zeszłego roku"]
+
+
+def test_each_filter_of_the_coordinator_list_narrows_it(app, client, coordinator, edition, make_proposal,
+                                                        make_area, districts):
+    area = make_area(districts[1], "Osiedle Kolorowe")
+    make_proposal(edition, title="Park w dzielnicy I", district=districts[0])
+    make_proposal(edition, title="Boisko na Kolorowym", district=districts[1], area=area, status="ready")
+    make_proposal(edition, title="Rowery dla miasta", scope="citywide", status="submitted")
+    everything = {"Park w dzielnicy I", "Boisko na Kolorowym", "Rowery dla miasta"}
+    assert set(titles(client.get("/proposals/all"))) == everything
+    assert titles(client.get(f"/proposals/all?district={districts[1].id}")) == ["Boisko na Kolorowym"]
+    assert titles(client.get(f"/proposals/all?area={area.id}")) == ["Boisko na Kolorowym"]
+    assert titles(client.get("/proposals/all?status=submitted")) == ["Rowery dla miasta"]
+    assert titles(client.get("/proposals/all?scope=citywide")) == ["Rowery dla miasta"]
+    assert set(titles(client.get("/proposals/all?scope=district"))) == everything - {"Rowery dla miasta"}
+    assert titles(client.get("/proposals/all?q=boisko")) == ["Boisko na Kolorowym"]
+    assert titles(client.get(f"/proposals/all?district={districts[0].id}&status=ready")) == []
+
+
+def test_the_coordinator_list_counts_proposals_per_status(app, client, coordinator, edition, make_proposal):
+    for status in ("draft", "draft", "ready", "submitted"):
+        make_proposal(edition, status=status)
+    page = client.get("/proposals/all?status=ready").get_data(as_text=True)
+    assert "Draft: <strong>2</strong>" in page and "Ready to submit: <strong>1</strong>" in page
+    assert "Submitted: <strong>1</strong>" in page and "Merged: <strong>0</strong>" in page
+    assert "1 proposal found" in page
+
+
+def test_the_coordinator_list_sorts(app, client, coordinator, edition, make_proposal):
+    now = utcnow()
+    cheap = make_proposal(edition, title="Bardzo tani", lines=cost(1_000_00), status="submitted")
+    dear = make_proposal(edition, title="Adres drogi", lines=cost(900_000_00), status="draft")
+    middle = make_proposal(edition, title="Ciekawy średni", lines=cost(50_000_00), status="ready")
+    for proposal, days_ago in ((cheap, 1), (dear, 3), (middle, 2)):
+        change(app, proposal, updated_at=now - timedelta(days=days_ago))
+    assert titles(client.get("/proposals/all")) == ["Bardzo tani", "Ciekawy średni", "Adres drogi"]
+    assert titles(client.get("/proposals/all?sort=changed")) == ["Bardzo tani", "Ciekawy średni", "Adres drogi"]
+    assert titles(client.get("/proposals/all?sort=title")) == ["Adres drogi", "Bardzo tani", "Ciekawy średni"]
+    assert titles(client.get("/proposals/all?sort=cost")) == ["Adres drogi", "Ciekawy średni", "Bardzo tani"]
+    assert titles(client.get("/proposals/all?sort=status")) == ["Adres drogi", "Ciekawy średni", "Bardzo tani"]
+
+
+def test_searching_ranks_title_matches_first(app, client, coordinator, edition, make_proposal):
+    make_proposal(edition, title="Nowe chodniki", description="Przy chodnikach posadzimy drzewa i zieleń.")
+    make_proposal(edition, title="Zieleń na skwerze", description="Więcej roślin.")
+    assert titles(client.get("/proposals/all?q=zielen")) == ["Zieleń na skwerze", "Nowe chodniki"]
+    assert titles(client.get("/proposals/all?q=zielen&sort=title")) == ["Nowe chodniki", "Zieleń na skwerze"]
+
+
+def test_the_list_is_paginated_and_the_page_links_keep_the_filters(app, client, coordinator, edition, make_proposal):
+    app.config["PAGE_SIZE"] = 2
+    for n in range(5):
+        make_proposal(edition, title=f"Plac numer {n}", status="ready")
+    make_proposal(edition, title="Inny szkic")
+    first = client.get("/proposals/all?status=ready&sort=title")
+    assert titles(first) == ["Plac numer 0", "Plac numer 1"]
+    page = html_module.unescape(first.get_data(as_text=True))
+    assert "Page 1 of 3" in page and "5 proposals found" in page
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', page).group(1)
+    assert "status=ready" in next_link and "sort=title" in next_link and f"edition={edition.id}" in next_link
+    assert titles(client.get(next_link)) == ["Plac numer 2", "Plac numer 3"]
+    assert titles(client.get("/proposals/all?status=ready&sort=title&page=3")) == ["Plac numer 4"]
+    assert titles(client.get("/proposals/all?status=ready&sort=title&page=99")) == []
+
+
+def test_htmx_gets_only_the_results_and_the_form_works_without_it(app, client, coordinator, edition, make_proposal):
+    make_proposal(edition, title="Ławka przy stawie")
+    page = client.get("/proposals/all").get_data(as_text=True)
+    assert '<form class="search proposal-filters" method="get" action="/proposals/all"' in page
+    assert 'hx-push-url="true"' in page and 'hx-target="#proposal-results"' in page
+    response = client.htmx("GET", "/proposals/all?q=lawka")
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<div id="proposal-results">') and "<html" not in fragment
+    assert '<p class="muted" role="status">1 proposal found</p>' in fragment
+    assert titles(response) == ["Ławka przy stawie"]
+
+
+@pytest.mark.parametrize("query", ["status=lost", "district=abc", "district=99999", "edition=xyz", "sort=random",
+                                   "scope=galaxy", "q=" + "a" * 300])
+def test_bad_filters_are_refused_with_a_message(app, client, coordinator, edition, query):
+    response = client.get(f"/proposals/all?{query}")
+    assert response.status_code == 422
+    assert "Choose from the list." in response.get_data(as_text=True) or "at most" in response.get_data(as_text=True)
+    response = client.htmx("GET", f"/proposals/all?{query}")
+    assert response.status_code == 422 and 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_search_words_that_are_not_words_find_everything(app, client, coordinator, edition, make_proposal):
+    make_proposal(edition, title="Plac zabaw")
+    assert titles(client.get("/proposals/all?q=%22%29%28*%3A")) == ["Plac zabaw"]
+
+
+# --- the public list ------------------------------------------------------------------------
+
+def test_the_public_list_filters_by_edition_district_status_and_words(app, client, edition, make_edition,
+                                                                     make_proposal, districts):
+    park = make_proposal(edition, title="Zielony park", district=districts[0])
+    school = make_proposal(edition, title="Boisko szkolne", district=districts[2], status="submitted")
+    older = make_edition(name="Wspólne Projekty 2025", current=False, open_stage=None)
+    old = make_proposal(older, title="Stary projekt z zieleni")
+    publish(app, park, school, old)
+    assert set(titles(client.get("/proposals/"))) == {"Zielony park", "Boisko szkolne"}
+    assert titles(client.get(f"/proposals/?edition={older.id}")) == ["Stary projekt z zieleni"]
+    assert titles(client.get(f"/proposals/?district={districts[2].id}")) == ["Boisko szkolne"]
+    assert titles(client.get("/proposals/?status=submitted")) == ["Boisko szkolne"]
+    assert titles(client.get("/proposals/?q=zielony")) == ["Zielony park"]
+    assert "No proposal matches" in client.get("/proposals/?q=basen").get_data(as_text=True)
+
+
+def test_text_search_ignores_polish_diacritics_both_ways(app, client, edition, make_proposal):
+    bench = make_proposal(edition, title="Nowa ławka przy fontannie", description="Siedzisko przy wodzie.",
+                          summary="Wygodne siedzisko przy fontannie w parku, z oparciem i podłokietnikami dla seniorów.")
+    green = make_proposal(edition, title="Więcej zieleni", description="Drzewa i krzewy.",
+                          summary="Zieleń, drzewa i krzewy na osiedlu dla wszystkich mieszkańców, z cieniem w upalne dni.")
+    publish(app, bench, green)
+    assert titles(client.get("/proposals/?q=lawka")) == ["Nowa ławka przy fontannie"]
+    assert titles(client.get("/proposals/?q=ławka")) == ["Nowa ławka przy fontannie"]
+    assert titles(client.get("/proposals/?q=zielen")) == ["Więcej zieleni"]
+    assert titles(client.get("/proposals/?q=ZIELEŃ")) == ["Więcej zieleni"]
+    assert titles(client.get("/proposals/?q=fontannie+lawka")) == ["Nowa ławka przy fontannie"]
+
+
+def test_the_public_list_without_any_edition_says_so(client):
+    response = client.get("/proposals/")
+    assert response.status_code == 200
+    assert "no participatory-budget edition" in response.get_data(as_text=True)
+
+
+# --- an area's proposals for its ambassador ---------------------------------------------------
+
+@pytest.fixture
+def ambassador(client, login, edition, make_ambassador, make_area, make_user, districts):
+    user = make_user("Piotr Nowak", "piotr.nowak@example.org", locale="en")
+    area = make_area(districts[13], "Osiedle Dywizjonu 303")
+    make_ambassador(edition, area, user)
+    login(client, user)
+    return {"user": user, "area": area}
+
+
+def test_the_ambassador_sees_the_drafts_of_their_area_but_not_of_others(app, client, edition, ambassador,
+                                                                        make_proposal, make_area, districts):
+    area = ambassador["area"]
+    other = make_area(districts[13], "Osiedle Inne")
+    make_proposal(edition, title="Szkic z mojego osiedla", district=districts[13], area=area)
+    make_proposal(edition, title="Gotowy z mojego osiedla", district=districts[13], area=area, status="ready")
+    make_proposal(edition, title="Szkic z innego osiedla", district=districts[13], area=other)
+    page = client.get("/ambassadors/dashboard").get_data(as_text=True)
+    assert "Szkic z mojego osiedla" in page and "Gotowy z mojego osiedla" in page
+    assert "Szkic z innego osiedla" not in page
+    assert f'href="/proposals/area/{area.id}"' in page and "See all proposals of the area (2)" in page
+
+    response = client.get(f"/proposals/area/{area.id}")
+    assert response.status_code == 200
+    assert set(titles(response)) == {"Szkic z mojego osiedla", "Gotowy z mojego osiedla"}
+    assert titles(client.get(f"/proposals/area/{area.id}?status=ready")) == ["Gotowy z mojego osiedla"]
+    assert client.get(f"/proposals/area/{other.id}").status_code == 403
+    assert client.get("/proposals/area/999999").status_code == 404
+
+
+def test_the_dashboard_shows_the_newest_few_of_an_area(app, client, edition, ambassador, make_proposal, districts):
+    for n in range(7):
+        make_proposal(edition, title=f"Pomysł {n}", district=districts[13], area=ambassador["area"])
+    page = client.get("/ambassadors/dashboard").get_data(as_text=True)
+    assert page.count('class="area-proposal-list"') == 1
+    assert sum(f"Pomysł {n}<" in page for n in range(7)) == 5
+    assert "See all proposals of the area (7)" in page
+
+
+def test_a_coordinator_opens_any_area_list(app, client, login, people, edition, make_area, make_proposal):
+    area = make_area()
+    make_proposal(edition, title="Szkic w obszarze", area=area)
+    login(client, people["coordinator"])
+    assert titles(client.get(f"/proposals/area/{area.id}")) == ["Szkic w obszarze"]
+
+
+# --- a fixed number of queries whatever the number of proposals ---------------------------------
+
+def _add(make_proposal, edition, count, author, co_author, area, districts, start=0):
+    for n in range(start, start + count):
+        proposal = make_proposal(edition, author=author, co_authors=[co_author], area=area,
+                                 district=districts[13], title=f"Plac zabaw numer {n}")
+        yield proposal
+
+
+@pytest.mark.parametrize("url", ["/proposals/", "/proposals/?q=plac", "/proposals/mine", "/proposals/all",
+                                 "/proposals/all?q=zabaw&sort=title", "/proposals/area/{area}",
+                                 "/ambassadors/dashboard"])
+def test_list_pages_run_the_same_number_of_queries_for_3_and_30_proposals(
+        app, client, login, edition, make_proposal, make_user, make_ambassador, make_area, districts,
+        count_queries, people, url):
+    author, co_author, guide = make_user("Autorka"), make_user("Współautor"), make_user("Ambasador")
+    area = make_area(districts[13], "Osiedle Liczone")
+    make_ambassador(edition, area, guide)
+    url = url.format(area=area.id)
+    login(client, {"/proposals/mine": author, "/ambassadors/dashboard": guide}.get(url, people["coordinator"]))
+    publish(app, *_add(make_proposal, edition, 3, author, co_author, area, districts))
+    client.get(url)
+    with count_queries() as few:
+        response = client.get(url)
+    assert response.status_code == 200
+    publish(app, *_add(make_proposal, edition, 27, author, co_author, area, districts, start=3))
+    with count_queries() as many:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(few) == len(many), "\n".join(many)
