@@ -35,4 +35,5 @@ class BenchmarkForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    files = MultipleFileField(_l("Pabulib files (.pb)"), validators=[FileRequired(_l("Choose at least one .pb file."))])
+    files = MultipleFileField(_l("Pabulib files (.pb)"), render_kw={"accept": ".pb"},
+                              validators=[FileRequired(_l("Choose at least one .pb file."))])

@@ -83,6 +83,6 @@ def upload():
         else:
             report = importer.import_uploads(files, current_user._get_current_object())
             status = 422 if len(report.failed) == len(report.outcomes) else 200
-            return render("past_results/import.html", "past_results/_import_report.html", status=status,
+            return render("past_results/import.html", "past_results/_import_area.html", status=status,
                           form=forms.ImportForm(formdata=None), report=report)
-    return form_page("past_results/import.html", "past_results/_import_form.html", form=form, report=None)
+    return form_page("past_results/import.html", "past_results/_import_area.html", form=form, report=None)

@@ -114,3 +114,17 @@ def test_uploading_nothing_or_without_csrf_is_refused(client, districts, people,
     empty = client.post("/results/import", data={}, content_type="multipart/form-data")
     assert empty.status_code == 422 and "Choose at least one .pb file." in empty.get_data(as_text=True)
     assert client.post("/results/import", data={}, csrf=False).status_code == 400
+
+
+def test_with_htmx_the_upload_area_is_replaced_in_place(client, districts, people, login, english):
+    login(client, people["coordinator"])
+    page = client.get("/results/import").get_data(as_text=True)
+    assert 'accept=".pb"' in page and "multiple" in page and "<progress" in page
+    good = (SHARED / "Poland_Krakow_2021_Debniki.pb").read_bytes()
+    response = client.htmx("post", "/results/import", data={"files": [(io.BytesIO(good), "Poland_Krakow_2021_Debniki.pb")]},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith("{#") is False and '<div id="import-area">' in html[:200]
+    assert "1 new, 0 updated, 0 unchanged, 0 refused." in html and "<html" not in html
+    empty = client.htmx("post", "/results/import", data={}, content_type="multipart/form-data")
+    assert empty.status_code == 422 and '<div id="import-area">' in empty.get_data(as_text=True)[:200]

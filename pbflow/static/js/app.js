@@ -67,4 +67,19 @@
     var button = event.target.closest && event.target.closest("[data-print]");
     if (button) { event.preventDefault(); window.print(); }
   });
+
+  // Uploads that take a while ([data-upload-progress] names a <progress>): show how much has been sent.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("[data-upload-progress]");
+    if (!form || !event.detail.lengthComputable) { return; }
+    var bar = document.getElementById(form.getAttribute("data-upload-progress"));
+    if (!bar) { return; }
+    bar.parentElement.hidden = false;
+    bar.value = Math.round(event.detail.loaded / event.detail.total * 100);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target.closest && event.target.closest("[data-upload-progress]");
+    var bar = form && document.getElementById(form.getAttribute("data-upload-progress"));
+    if (bar) { bar.parentElement.hidden = true; bar.value = 0; }
+  });
 })();
