@@ -79,6 +79,13 @@ def sensible_year(_form, field):
         raise ValidationError(problem)
 
 
+def form_limit_field(name, description=None):
+    return IntegerField(
+        rules.FORM_LIMIT_LABELS[name], default=rules.FORM_LIMIT_DEFAULTS[name], description=description,
+        validators=[InputRequired(_l("Enter a number of characters."))],
+        render_kw={"inputmode": "numeric", "size": 6})
+
+
 def date_field(name):
     return LocalDateField(rules.DATE_LABELS[name], validators=[InputRequired(_l("Enter the date."))])
 
@@ -121,6 +128,10 @@ class EditionForm(FlaskForm):
         _l("Link to the rules (regulamin)"), filters=[strip], description=_l("For example https://budzet.krakow.pl/"),
         validators=[Optional(), Length(max=500, message=TOO_LONG), web_address],
         render_kw={"maxlength": 500, "spellcheck": "false"})
+    title_max_chars = form_limit_field("title_max_chars", _l("In characters; in Kraków: 60."))
+    summary_min_chars = form_limit_field("summary_min_chars", _l("In characters; in Kraków: 60."))
+    summary_max_chars = form_limit_field("summary_max_chars", _l("In characters; in Kraków: 250."))
+    description_max_chars = form_limit_field("description_max_chars", _l("In characters."))
 
     def stage_fields(self):
         """[(stage title, opens field, closes field)] in the pathway's order, for the template."""

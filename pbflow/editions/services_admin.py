@@ -40,8 +40,18 @@ DATE_LABELS = {
     "submission_deadline": _l("Final submission deadline"),
 }
 DATE_FIELDS = tuple(DATE_LABELS)
+# The official platform's form limits, in characters: pbflow counts as authors type and flags the rest.
+FORM_LIMIT_LABELS = {
+    "title_max_chars": _l("Longest title"),
+    "summary_min_chars": _l("Shortest summary"),
+    "summary_max_chars": _l("Longest summary"),
+    "description_max_chars": _l("Longest description"),
+}
+FORM_LIMIT_FIELDS = tuple(FORM_LIMIT_LABELS)
+FORM_LIMIT_DEFAULTS = {"title_max_chars": 60, "summary_min_chars": 60, "summary_max_chars": 250,
+                       "description_max_chars": 5000}
 EDITION_FIELDS = ("name", "year", *DATE_FIELDS, "district_cap_percent", "citywide_cap_percent",
-                  "district_cap_fixed", "citywide_cap_fixed", "rules_url")
+                  "district_cap_fixed", "citywide_cap_fixed", "rules_url", *FORM_LIMIT_FIELDS)
 
 # Seeded into every new edition; it is data (in Polish), the coordinator edits it.
 DEFAULT_CRITERIA = [
@@ -98,6 +108,28 @@ def year_problem(year):
     return None
 
 
+def form_limit_problems(values):
+    """[(field, message)] for the official form's limits that are given: whole numbers within what pbflow
+    keeps at all (the hard limits of proposals), the shortest summary not above the longest."""
+    from pbflow.proposals.services import DESCRIPTION_HARD_MAX, SUMMARY_HARD_MAX, TITLE_HARD_MAX
+
+    bounds = {"title_max_chars": (1, TITLE_HARD_MAX), "summary_min_chars": (0, SUMMARY_HARD_MAX),
+              "summary_max_chars": (1, SUMMARY_HARD_MAX), "description_max_chars": (1, DESCRIPTION_HARD_MAX)}
+    problems = []
+    for field, (lowest, highest) in bounds.items():
+        if field not in values:
+            continue
+        value = values[field]
+        if isinstance(value, bool) or not isinstance(value, int) or not lowest <= value <= highest:
+            problems.append((field, _("Enter a whole number of characters between %(min)d and %(max)d.",
+                                      min=lowest, max=highest)))
+    shortest, longest = values.get("summary_min_chars"), values.get("summary_max_chars")
+    if (not problems and isinstance(shortest, int) and isinstance(longest, int) and shortest > longest):
+        problems.append(("summary_min_chars", _("The shortest summary cannot be longer than the longest "
+                                                "summary (%(max)d characters).", max=longest)))
+    return problems
+
+
 def edition_problems(values):
     """Every broken rule as [(field, message)]; empty when the values make a valid edition."""
     problems = []
@@ -118,6 +150,7 @@ def edition_problems(values):
             problems.append((field, _("Enter an amount greater than zero, or leave the field empty.")))
     if (problem := rules_url_problem(values.get("rules_url"))) is not None:
         problems.append(("rules_url", problem))
+    problems += form_limit_problems(values)
     return problems
 
 
@@ -176,6 +209,9 @@ def update_edition(actor, edition, **values):
     """Change the name, year, dates, cap rule or rules link; True when something changed."""
     values = _checked(values)
     _check_name(values["name"], edition.id)
+    limits = {field: values.get(field, getattr(edition, field)) for field in FORM_LIMIT_FIELDS}
+    if problems := form_limit_problems(limits):
+        raise EditionError(problems[0][1])
     changes = {}
     for field, value in values.items():
         old = getattr(edition, field)

@@ -22,6 +22,7 @@ FORM_2026 = {
     "district_cap_percent": "40", "citywide_cap_percent": "20",
     "district_cap_fixed": "", "citywide_cap_fixed": "",
     "rules_url": "https://www.bip.krakow.pl/regulamin-bo",
+    "title_max_chars": "60", "summary_min_chars": "60", "summary_max_chars": "250", "description_max_chars": "5000",
 }
 
 
