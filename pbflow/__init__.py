@@ -86,6 +86,7 @@ def _register_blueprints(app):
     from pbflow.proposals.views_authors import bp as proposal_authors_bp
     from pbflow.proposals.views_history import bp as proposal_history_bp
     from pbflow.proposals.views_lists import bp as proposal_lists_bp
+    from pbflow.proposals.views_transitions import bp as proposal_transitions_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -103,6 +104,7 @@ def _register_blueprints(app):
     app.register_blueprint(proposal_authors_bp)
     app.register_blueprint(proposal_lists_bp)
     app.register_blueprint(proposal_history_bp)
+    app.register_blueprint(proposal_transitions_bp)
 
 
 def _register_hooks(app):
