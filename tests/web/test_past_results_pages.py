@@ -128,3 +128,16 @@ def test_with_htmx_the_upload_area_is_replaced_in_place(client, districts, peopl
     assert "1 new, 0 updated, 0 unchanged, 0 refused." in html and "<html" not in html
     empty = client.htmx("post", "/results/import", data={}, content_type="multipart/form-data")
     assert empty.status_code == 422 and '<div id="import-area">' in empty.get_data(as_text=True)[:200]
+
+
+def test_the_proposal_form_asks_for_benchmarks_as_the_title_is_typed(client, loaded, make_edition, make_user, login,
+                                                                     english):
+    make_edition(open_stage="meetings")
+    login(client, make_user())
+    html = client.get("/proposals/new").get_data(as_text=True)
+    assert 'hx-get="/results/benchmarks"' in html and 'hx-include="#title, #district"' in html
+    assert 'href="/results/benchmarks"' in html  # without JavaScript, a page of its own
+    # what htmx sends: the form's own field names
+    district = loaded["Prądnik Biały"]
+    answer = client.htmx("get", f"/results/benchmarks?title=Plac+zabaw+przy+szkole&district={district.id}")
+    assert "Similar projects in past years" in answer.get_data(as_text=True)
