@@ -10,6 +10,7 @@ from pbflow.accounts.models import Role
 from pbflow.core.htmx import form_page, render
 from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import public, role_required
+from pbflow.core.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import District
 from pbflow.extensions import db
@@ -64,11 +65,13 @@ def benchmarks():
         return render("past_results/benchmarks.html", "past_results/_benchmarks.html", status=422,
                       form=form, found=None)
     district_id = form.district.data
-    district_id = int(district_id) if district_id and district_id.isdigit() else None
+    district_id = database_id(district_id)
     found = services.benchmarks(form.title.data or "", district_id)
     found.projects = services.with_districts(found.projects)
+    # The proposal form's region puts the list under its title field (h3); the page of its own under h1.
+    standalone = request.headers.get("HX-Target") != "benchmarks-region"
     return render("past_results/benchmarks.html", "past_results/_benchmarks.html", form=form, found=found,
-                  district_id=district_id)
+                  district_id=district_id, standalone=standalone)
 
 
 @bp.route("/import", methods=["GET", "POST"])

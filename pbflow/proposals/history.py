@@ -72,14 +72,41 @@ class TextChange:
         return [s.text for s in self.old if s.kind == REMOVED]
 
 
+# Word-by-word matching of two texts costs time in proportion to this product of their token counts.
+MAX_DIFF_WORK = 4_000_000
+
+
 def tokens(text):
     return _TOKEN.findall((text or "").replace("\r\n", "\n"))
+
+
+def _raw_opcodes(old, new):
+    """Opcodes for the part between the common beginning and end; a part too large to match word by
+    word (the matcher's time grows with the product of the two lengths) is one replacement."""
+    start = 0
+    while start < len(old) and start < len(new) and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old, end_new = end_old - 1, end_new - 1
+    codes = [("equal", 0, start, 0, start)] if start else []
+    core_old, core_new = old[start:end_old], new[start:end_new]
+    if core_old or core_new:
+        if len(core_old) * len(core_new) > MAX_DIFF_WORK or not core_old or not core_new:
+            tag = "replace" if core_old and core_new else ("delete" if core_old else "insert")
+            codes.append((tag, start, end_old, start, end_new))
+        else:
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, core_old, core_new, autojunk=False).get_opcodes():
+                codes.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
+    if end_old < len(old):
+        codes.append(("equal", end_old, len(old), end_new, len(new)))
+    return codes
 
 
 def _opcodes(old, new):
     """SequenceMatcher's opcodes, with whitespace-only matches between two changes folded into them,
     so that "a b c" → "x y z" reads as one replacement instead of three."""
-    codes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    codes = _raw_opcodes(old, new)
     merged = []
     for index, (tag, i1, i2, j1, j2) in enumerate(codes):
         between_changes = 0 < index < len(codes) - 1

@@ -177,17 +177,22 @@ def save_version(actor, proposal, content, expected_lock, change_note=""):
         raise NothingChanged(_("Nothing has changed since the last version, so no new version was saved."))
     values = _version_values(content)
     number = proposal.current_version + 1
-    # The lock check and the version write share one transaction: a concurrent save matches no row.
+    # The lock check and the version write share one transaction: a concurrent save matches no row,
+    # and so does a proposal that a concurrent transition has just taken out of editing.
     result = db.session.execute(
         update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.lock_version == expected_lock)
+        .where(Proposal.id == proposal.id, Proposal.lock_version == expected_lock,
+               Proposal.status.in_([state.value for state in policy.EDITABLE]))
         .values(lock_version=expected_lock + 1, current_version=number, updated_at=utcnow(),
                 scope=content.scope, district_id=content.district_id, area_id=content.area_id,
                 title=values["title"], summary=values["summary"], description=values["description"],
                 total_cost=values["total_cost"], yearly_upkeep=values["yearly_upkeep"])
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # another transaction committed a version after we read the proposal
+    if result.rowcount != 1:  # another transaction committed a version or a transition meanwhile
         db.session.refresh(proposal)
+        if proposal.state not in policy.EDITABLE:
+            raise NotAllowed(_("This proposal has just moved on (it is now “%(status)s”) and cannot be edited now.",
+                               status=proposal.state.title))
         raise StaleProposal(proposal, get_version(proposal))
     version = ProposalVersion(proposal_id=proposal.id, number=number, created_by_id=actor.id,
                               change_note=change_note.strip()[:CHANGE_NOTE_MAX], **values)

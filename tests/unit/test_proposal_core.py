@@ -149,7 +149,7 @@ def test_the_area_ambassador_helps_edit_drafts_of_their_area(ctx, edition, make_
 
 # --- the state machine ---------------------------------------------------------------
 
-def test_the_whole_pathway_through_the_one_state_machine(ctx, make_edition, make_proposal, make_user, people):
+def test_the_whole_pathway_through_the_one_state_machine(english, ctx, make_edition, make_proposal, make_user, people):
     edition = make_edition(open_stage="workshops")
     author = make_user()
     proposal = load(Proposal, make_proposal(edition, author=author).id)
@@ -179,7 +179,7 @@ def test_out_of_order_transitions_get_a_message_not_an_error(ctx, edition, make_
     assert proposal.state is S.DRAFT
 
 
-def test_readiness_names_what_the_official_form_would_refuse(ctx, edition, make_proposal, make_user):
+def test_readiness_names_what_the_official_form_would_refuse(english, ctx, edition, make_proposal, make_user):
     author = make_user()
     proposal = load(Proposal, make_proposal(edition, author=author, title="T" * 61, summary="Za krótko",
                                             status=S.REVISING, lines=[]).id)
@@ -252,3 +252,17 @@ def test_experts_see_a_proposal_once_it_is_sent_to_the_verifying_units(ctx, edit
     draft.status = S.IN_CONSULTATION.value  # set-up only
     assert policy.can_view(expert, draft)
     assert not policy.can_edit(expert, draft)
+
+
+def test_a_save_racing_a_transition_is_refused_not_slipped_in(english, ctx, edition, make_proposal, make_user):
+    """The status is checked in the same UPDATE as the lock: a proposal sent to the experts meanwhile
+    (here by another server, so this session still holds it as a draft) keeps the text they read."""
+    author = make_user()
+    proposal = load(Proposal, make_proposal(edition, author=author).id)
+    db.session.execute(db.update(Proposal).where(Proposal.id == proposal.id)
+                       .values(status=S.IN_CONSULTATION.value).execution_options(synchronize_session=False))
+    content = proposals.Content.of(proposals.get_version(proposal))
+    content.title = "Zmiana w trakcie konsultacji"
+    with pytest.raises(proposals.NotAllowed, match="moved on"):
+        proposals.save_version(load(User, author.id), proposal, content, expected_lock=1)
+    assert proposals.get_version(proposal).number == 1

@@ -121,3 +121,22 @@ def test_two_saved_versions_compare_field_by_field(ctx, edition, make_proposal, 
     assert comparison.places["district"].old == districts[0].label
     assert comparison.places["coordinates"].new == (Decimal("50.061"), Decimal("19.937"))
     assert not history.compare(pair[2], pair[2]).changed
+
+
+def test_huge_different_texts_are_compared_quickly_as_one_replacement():
+    import time
+
+    from pbflow.proposals.history import diff_words
+
+    started = time.perf_counter()
+    diff = diff_words("x " * 25_000, "y " * 25_000)
+    assert time.perf_counter() - started < 2
+    assert diff.changed and diff.removed_words and diff.added_words
+
+
+def test_a_small_edit_in_a_long_text_is_still_marked_word_by_word():
+    from pbflow.proposals.history import diff_words
+
+    text = " ".join(f"słowo{i}" for i in range(6000))
+    diff = diff_words(text, text.replace("słowo3000 ", "słowo3000 nowe "))
+    assert [w.strip() for w in diff.added_words] == ["nowe"] and diff.removed_words == []

@@ -558,3 +558,19 @@ def test_no_code_outside_the_state_machine_sets_a_proposal_status():
         if lines:
             offenders[str(path.relative_to(SOURCE))] = lines
     assert offenders == {}, "only pbflow/proposals/transitions.py may change a proposal's status"
+
+
+def test_a_public_merged_proposal_does_not_reveal_a_private_draft_it_points_to(app, client, make_edition,
+                                                                                make_proposal, english):
+    from pbflow.proposals.models import Proposal as Merged
+
+    edition = make_edition(open_stage="meetings")
+    survivor = make_proposal(edition, title="Tajny szkic autorów")
+    merged = make_proposal(edition, title="Publiczna propozycja", status="merged")
+    with app.app_context():
+        db.session.execute(db.update(Merged).where(Merged.id == merged.id)
+                           .values(merged_into_id=survivor.id, is_public=True))
+        db.session.commit()
+    html = client.get(f"/proposals/{merged.id}").get_data(as_text=True)
+    assert "Publiczna propozycja" in html and "Tajny szkic autorów" not in html
+    assert f"proposal no. {survivor.id}" in html
