@@ -28,8 +28,10 @@ db = SQLAlchemy(model_class=Base)
 
 
 def _include_in_migrations(name, _type, _parent_names):
-    """Leave the full-text search objects to pbflow.proposals.search (FTS5 tables, a GIN expression index)."""
-    return not (name == "ix_proposals_search" or name == "proposals_fts" or (name or "").startswith("proposals_fts_"))
+    """Leave the full-text search objects to pbflow.proposals.search (FTS5 tables; a stored tsvector column
+    and its GIN index)."""
+    return not (name in ("ix_proposals_search", "search_vector", "proposals_fts")
+                or (name or "").startswith("proposals_fts_"))
 
 
 migrate = Migrate(render_as_batch=True, compare_type=True, include_name=_include_in_migrations)

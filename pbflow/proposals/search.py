@@ -16,6 +16,7 @@ from pbflow.extensions import db
 COLUMNS = ("title", "summary", "description")
 FTS_TABLE = "proposals_fts"
 PG_INDEX = "ix_proposals_search"
+PG_COLUMN = "search_vector"  # made by install(), not a mapped column: only PostgreSQL has it
 TOKENIZER = "unicode61 remove_diacritics 2"
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_WORDS = 12
@@ -57,9 +58,12 @@ def _install_postgresql(connection):
         "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(title, ''))), 'A') || "
         "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(summary, ''))), 'B') || "
         "setweight(to_tsvector('simple'::regconfig, pbflow_unaccent(coalesce(description, ''))), 'C') $$"))
+    # A stored vector: ranking reads it instead of unaccenting every matching proposal's text again.
     connection.execute(text(
-        f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON proposals "
-        "USING gin (pbflow_proposal_tsv(title, summary, description))"))
+        f"ALTER TABLE proposals ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
+        "GENERATED ALWAYS AS (pbflow_proposal_tsv(title, summary, description)) STORED"))
+    connection.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))  # an expression index in early versions
+    connection.execute(text(f"CREATE INDEX {PG_INDEX} ON proposals USING gin ({PG_COLUMN})"))
 
 
 def uninstall(connection):
@@ -69,6 +73,7 @@ def uninstall(connection):
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     else:
         connection.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+        connection.execute(text(f"ALTER TABLE IF EXISTS proposals DROP COLUMN IF EXISTS {PG_COLUMN}"))
         connection.execute(text("DROP FUNCTION IF EXISTS pbflow_proposal_tsv(text, text, text)"))
         connection.execute(text("DROP FUNCTION IF EXISTS pbflow_unaccent(text)"))
 
@@ -120,6 +125,6 @@ def matches(query):
 
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                               func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
-    vector = func.pbflow_proposal_tsv(Proposal.title, Proposal.summary, Proposal.description)
+    vector = literal_column(f"proposals.{PG_COLUMN}")
     return (select(Proposal.id.label("id"), (-func.ts_rank(vector, tsquery)).label("rank"))
             .where(vector.op("@@")(tsquery)).subquery("search"))
