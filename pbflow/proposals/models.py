@@ -149,6 +149,7 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("total_cost >= 0 AND yearly_upkeep >= 0", name="costs_not_negative"),
         CheckConstraint("scope = 'citywide' OR district_id IS NOT NULL", name="district_project_has_district"),
         Index("ix_proposals_edition_status", "edition_id", "status"),
+        Index("ix_proposals_edition_district_status", "edition_id", "district_id", "status"),
         Index("ix_proposals_edition_updated", "edition_id", "updated_at"),
         Index("ix_proposals_public", "is_public", "edition_id"),
     )
