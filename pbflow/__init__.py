@@ -112,12 +112,13 @@ def _register_hooks(app):
     from pbflow.core import errors
     from pbflow.core.htmx import add_vary_header
     from pbflow.core.permissions import enforce_access_rules
-    from pbflow.core.security import add_security_headers
+    from pbflow.core.security import add_security_headers, refuse_malformed_input
 
     login_manager.user_loader(load_user_by_login_token)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
+    app.before_request(refuse_malformed_input)
     app.before_request(enforce_access_rules)
     app.after_request(add_security_headers)
     app.after_request(add_vary_header)

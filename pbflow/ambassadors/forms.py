@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.models import ApplicationStatus
+from pbflow.core.urls import database_id
 from pbflow.editions import services as editions
 
 NEW_AREA = "new"
@@ -28,7 +29,10 @@ def optional_id(value):
     """'' (nothing chosen) → None, '7' → 7; anything else is an invalid choice."""
     if value in (None, ""):
         return None
-    return int(value)
+    number = database_id(value)
+    if number is None:  # "²", "-1" or beyond a database id: the field shows "choose from the list"
+        raise ValueError(value)
+    return number
 
 
 def polish_phone(_form, field):

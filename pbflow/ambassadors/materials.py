@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from pbflow.ambassadors.models import Material, MaterialKind
 from pbflow.core import audit
 from pbflow.core.uploads import save_upload
+from pbflow.core.urls import database_id
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db
 
@@ -52,9 +53,9 @@ def parse_scope(value):
     kind, _sep, number = (value or EDITION_WIDE).partition("-")
     if kind == EDITION_WIDE and not number:
         return None, None
-    if kind in {"district", "area"} and number.isdigit():
+    if kind in {"district", "area"} and database_id(number) is not None:
         model = District if kind == "district" else Area
-        place = db.session.get(model, int(number))
+        place = db.session.get(model, database_id(number))
         if place is not None:
             return (place.id, None) if kind == "district" else (place.district_id, place.id)
     raise MaterialError(_("Choose where the material belongs: the whole edition, a district or an area."))

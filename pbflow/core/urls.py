@@ -8,6 +8,17 @@ from werkzeug.routing import IntegerConverter
 DATABASE_ID_MAX = 2**31 - 1
 
 
+def database_id(value):
+    """A database id typed into a form or a query string, or None: only ASCII digits up to DATABASE_ID_MAX
+    ("²" passes str.isdigit but not int(), and a bigger number makes PostgreSQL refuse the query)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= DATABASE_ID_MAX else None
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if number <= DATABASE_ID_MAX else None
+
+
 def external_url(endpoint, **values):
     """An absolute link for e-mails, from the configured base URL: a forged Host header
     must not turn a password-reset link into a link to someone else's server."""

@@ -11,7 +11,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DataError
 
 from pbflow.core import audit
 from pbflow.core.database import utcnow
@@ -21,6 +24,47 @@ from pbflow.past_results import pabulib
 from pbflow.past_results.models import PastProject, PastResult
 
 KNOWN_COLUMNS = {"project_id", "cost", "name", "votes", "score", "selected", "category"}
+PROJECT_ID_MAX = 60  # PastProject.project_id
+
+# What a coordinator reads in the upload report, in their language: one message for each code of a
+# pabulib.PabulibError or an ImportProblem (their English wording, for the command line, is in
+# pabulib.MESSAGES and IMPORT_PROBLEMS).
+MESSAGES = {
+    "not_utf8": _l("the file is not UTF-8 text; save it again with the UTF-8 encoding"),
+    "broken_quoting": _l("the quotation marks on this line do not pair up"),
+    "missing_section": _l("the %(section)s section is missing"),
+    "expected_section": _l("the %(section)s section should start here"),
+    "no_header": _l("the %(section)s section has no header row"),
+    "missing_column": _l("the %(section)s section has no %(column)s column"),
+    "duplicate_column": _l("the %(section)s section names a column twice"),
+    "meta_row_fields": _l("a META row must have two fields, key;value (is the PROJECTS line missing?)"),
+    "row_fields": _l("the number of fields in this %(section)s row is %(count)s, but in the header it is %(expected)s"),
+    "meta_header": _l("the META header must be key;value"),
+    "meta_twice": _l("META names %(key)s twice"),
+    "meta_missing": _l("META has no %(keys)s"),
+    "vote_type": _l("META vote_type “%(value)s” is not one of %(choices)s"),
+    "no_project_id": _l("a project has no project_id"),
+    "project_twice": _l("project %(project)s appears twice"),
+    "not_a_number": _l("the %(column)s of project %(project)s is not a number: “%(value)s”"),
+    "negative": _l("the %(column)s of project %(project)s is negative"),
+    "not_plain": _l("the %(column)s of project %(project)s must be a plain number such as 1250.50: “%(value)s”"),
+    "out_of_range": _l("the %(column)s of project %(project)s is out of range (at most %(limit)s)"),
+    "meta_not_a_number": _l("META %(key)s is not a number"),
+    "meta_not_plain": _l("META %(key)s must be a plain number such as 1250.50: “%(value)s”"),
+    "meta_out_of_range": _l("META %(key)s is out of range (from 0 to %(limit)s)"),
+    "projects_count": _l("META says %(key)s is %(stated)s, but the number of projects in the file is %(count)s"),
+    "votes_count": _l("META says %(key)s is %(stated)s, but the number of votes in the file is %(count)s"),
+    "section_after_votes": _l("the %(section)s section comes after VOTES"),
+    "unknown_project": _l("voter %(voter)s votes for an unknown project %(project)s"),
+    "unknown_district": _l("district “%(name)s” is not one of pbflow's districts"),
+    "no_year": _l("META instance “%(value)s” names no year"),
+    "long_project_id": _l("project id %(project)s is longer than %(max)s characters"),
+}
+IMPORT_PROBLEMS = {
+    "unknown_district": "district {name!r} is not one of pbflow's districts",
+    "no_year": "META instance {value!r} names no year",
+    "long_project_id": "project id {project} is longer than {max} characters",
+}
 
 
 def fold(text):
@@ -57,7 +101,20 @@ class Report:
 
 
 class ImportProblem(ValueError):
-    """A file that reads but cannot be stored (e.g. its district is not one of pbflow's)."""
+    """A file that reads but cannot be stored (e.g. its district is not one of pbflow's); like a
+    PabulibError it has a `code` and `params`, and str(error) in English."""
+
+    def __init__(self, code, **params):
+        self.code, self.params, self.line = code, params, None
+        super().__init__(IMPORT_PROBLEMS[code].format(**params))
+
+
+def translated(error):
+    """The reason a file was refused in the reader's language, with its line when known."""
+    template = MESSAGES.get(getattr(error, "code", None))
+    reason = str(template) % error.params if template is not None else str(error)
+    line = getattr(error, "line", None)
+    return _("line %(line)d: %(reason)s", line=line, reason=reason) if line else reason
 
 
 def district_index():
@@ -82,7 +139,7 @@ def match_district(meta, source_name, index):
         return None
     district = index.get(fold(named))
     if district is None:
-        raise ImportProblem(f"district {named!r} is not one of pbflow's districts")
+        raise ImportProblem("unknown_district", name=named)
     return district
 
 
@@ -100,7 +157,7 @@ def _date(value):
 def _year(meta):
     match = re.search(r"\d{4}", meta.get("instance", ""))
     if not match:
-        raise ImportProblem(f"META instance {meta.get('instance')!r} names no year")
+        raise ImportProblem("no_year", value=meta.get("instance"))
     return int(match.group())
 
 
@@ -114,6 +171,10 @@ def import_stream(stream, name, actor=None, index=None):
         if reader.has_votes:  # checks every ballot against the projects and the stated count
             num_votes = sum(1 for _vote in reader.votes())
         projects = reader.projects
+    for project in projects:
+        if len(project.project_id.strip()) > PROJECT_ID_MAX:
+            raise ImportProblem("long_project_id", project=project.project_id.strip()[:PROJECT_ID_MAX] + "…",
+                                max=PROJECT_ID_MAX)
     district = match_district(meta, name, index if index is not None else district_index())
     year = _year(meta)
     scope = "district" if district else "citywide"
@@ -197,6 +258,10 @@ def import_paths(paths, actor=None, on_file=None):
         except (pabulib.PabulibError, ImportProblem, OSError) as error:
             db.session.rollback()
             outcome = Outcome(os.path.basename(path), "failed", error=str(error))
+        except (ArithmeticError, DataError) as error:  # a last resort: a value the checks above let through
+            db.session.rollback()
+            outcome = Outcome(os.path.basename(path), "failed",
+                              error=f"a value in the file cannot be stored ({type(error).__name__})")
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
@@ -205,8 +270,6 @@ def import_paths(paths, actor=None, on_file=None):
 
 def import_uploads(files, actor):
     """Import uploaded files (werkzeug FileStorage), one transaction each, like import_paths."""
-    from flask_babel import gettext as _
-
     from pbflow.core.uploads import clean_name, max_bytes, megabytes
 
     report, index = Report(), district_index()
@@ -224,7 +287,11 @@ def import_uploads(files, actor):
                 db.session.commit()
             except (pabulib.PabulibError, ImportProblem) as error:
                 db.session.rollback()
-                outcome = Outcome(name, "failed", error=str(error))
+                outcome = Outcome(name, "failed", error=translated(error))
+            except (ArithmeticError, DataError):  # a last resort: a value the checks above let through
+                db.session.rollback()
+                outcome = Outcome(name, "failed", error=_("A number in the file is too large or cannot be stored. "
+                                                          "Check the costs, votes and scores in it."))
         report.outcomes.append(outcome)
     return report
 

@@ -10,6 +10,7 @@ streams it, and `read(..., votes=False)` stops before it.
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -21,15 +22,56 @@ REQUIRED_VOTE_COLUMNS = ("voter_id", "vote")
 VOTE_TYPES = ("approval", "ordinal", "cumulative", "scoring", "choose-1")
 NUMBER_COLUMNS = ("cost", "votes", "score", "latitude", "longitude")
 DELIMITER = ";"
+# Numbers stored as money or counts: plain decimals ("1250", "1250.50"; no exponent) within these bounds, so
+# that no file can overflow grosze (BIGINT), votes (INTEGER) or scores (NUMERIC(14, 2)). Latitude and
+# longitude only need to be numbers.
+PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,20}(\.\d{0,30})?|\.\d{1,30})")
+LIMITS = {"cost": 10**12, "votes": 10**9, "score": 10**11, "budget": 10**12}
+
+# The reason of each PabulibError, in English (the CLI's and the tests' wording); the web importer shows
+# its own translations of the same codes (past_results.importer.MESSAGES).
+MESSAGES = {
+    "not_utf8": "the file is not UTF-8 text",
+    "broken_quoting": "broken quoting ({detail})",
+    "missing_section": "the {section} section is missing",
+    "expected_section": "expected the {section} section here",
+    "no_header": "the {section} section has no header row",
+    "missing_column": "the {section} section has no {column} column",
+    "duplicate_column": "the {section} section names a column twice",
+    "meta_row_fields": "a META row has two fields, key;value (is the PROJECTS line missing?)",
+    "row_fields": "this {section} row has {count} fields; the header has {expected}",
+    "meta_header": "the META header must be key;value",
+    "meta_twice": "META names {key} twice",
+    "meta_missing": "META has no {keys}",
+    "vote_type": "META vote_type {value!r} is not one of {choices}",
+    "no_project_id": "a project has no project_id",
+    "project_twice": "project {project} appears twice",
+    "not_a_number": "the {column} of project {project} is not a number: {value!r}",
+    "negative": "the {column} of project {project} is negative",
+    "not_plain": "the {column} of project {project} must be a plain number such as 1250.50: {value!r}",
+    "out_of_range": "the {column} of project {project} is out of range (at most {limit})",
+    "meta_not_a_number": "META {key} is not a number",
+    "meta_not_plain": "META {key} must be a plain number such as 1250.50: {value!r}",
+    "meta_out_of_range": "META {key} is out of range (from 0 to {limit})",
+    "projects_count": "META says {key} is {stated}, but the file has {count} projects",
+    "votes_count": "META says {key} is {stated}, but the file has {count} votes",
+    "section_after_votes": "the {section} section comes after VOTES",
+    "unknown_project": "voter {voter} votes for an unknown project {project}",
+}
 
 
 class PabulibError(ValueError):
-    """A malformed file: one message naming the file, the line and the reason."""
+    """A malformed file: one message naming the file, the line and the reason.
 
-    def __init__(self, reason, line=None, source=None):
-        self.reason, self.line, self.source = reason, line, source
+    `code` names the reason (a key of MESSAGES) and `params` fill it in, so that a web page can show the
+    reason in the reader's language; str(error) and `reason` are in English.
+    """
+
+    def __init__(self, code, line=None, source=None, **params):
+        self.code, self.line, self.source, self.params = code, line, source, params
+        self.reason = MESSAGES[code].format(**params) if code in MESSAGES else code
         where = ", ".join(part for part in (source, f"line {line}" if line else None) if part)
-        super().__init__(f"{where}: {reason}" if where else reason)
+        super().__init__(f"{where}: {self.reason}" if where else self.reason)
 
 
 def parse_number(text):
@@ -140,7 +182,7 @@ class _Lines:
             try:
                 line = line.decode("utf-8-sig" if self.count == 1 else "utf-8")
             except UnicodeDecodeError as error:
-                raise PabulibError("the file is not UTF-8 text", self.count, self.source) from error
+                raise PabulibError("not_utf8", self.count, self.source) from error
         return line
 
 
@@ -181,8 +223,8 @@ class PbReader:
         if self._owns:
             self._stream.close()
 
-    def error(self, reason, line=None):
-        return PabulibError(reason, line if line is not None else self._lines.count, self.name)
+    def error(self, code, line=None, **params):
+        return PabulibError(code, line if line is not None else self._lines.count, self.name, **params)
 
     def _next_row(self):
         try:
@@ -190,7 +232,7 @@ class PbReader:
         except StopIteration:
             return None
         except csv.Error as error:
-            raise self.error(f"broken quoting ({error})") from error
+            raise self.error("broken_quoting", detail=str(error)) from error
 
     @staticmethod
     def _section_of(row):
@@ -198,20 +240,20 @@ class PbReader:
 
     def _expect_section(self, name, row):
         if row is None:
-            raise self.error(f"the {name} section is missing")
+            raise self.error("missing_section", section=name)
         if self._section_of(row) != name:
-            raise self.error(f"expected the {name} section here")
+            raise self.error("expected_section", section=name)
 
     def _header(self, section, required):
         row = self._next_row()
         if row is None or self._section_of(row):
-            raise self.error(f"the {section} section has no header row")
+            raise self.error("no_header", section=section)
         columns = [column.strip() for column in row]
         for column in required:
             if column not in columns:
-                raise self.error(f"the {section} section has no {column} column")
+                raise self.error("missing_column", section=section, column=column)
         if len(set(columns)) != len(columns):
-            raise self.error(f"the {section} section names a column twice")
+            raise self.error("duplicate_column", section=section)
         return columns
 
     def _table(self, section, columns):
@@ -225,8 +267,8 @@ class PbReader:
                 continue
             if len(row) != len(columns):
                 if section == "META":
-                    raise self.error("a META row has two fields, key;value (is the PROJECTS line missing?)")
-                raise self.error(f"this {section} row has {len(row)} fields; the header has {len(columns)}")
+                    raise self.error("meta_row_fields")
+                raise self.error("row_fields", section=section, count=len(row), expected=len(columns))
             rows.append((self._lines.count, dict(zip(columns, row, strict=True))))
 
     def _read_head(self):
@@ -236,20 +278,21 @@ class PbReader:
         self._expect_section("META", row)
         header = self._header("META", ())
         if header[:2] != ["key", "value"]:
-            raise self.error("the META header must be key;value")
+            raise self.error("meta_header")
         rows, row = self._table("META", header)
         for line, values in rows:
             key = values["key"].strip()
             if key in self.meta:
-                raise self.error(f"META names {key} twice", line)
+                raise self.error("meta_twice", line, key=key)
             self.meta[key] = values["value"]
             self._meta_lines[key] = line
         missing = [key for key in REQUIRED_META if key not in self.meta]
         if missing:
-            raise self.error("META has no " + ", ".join(missing))
+            raise self.error("meta_missing", keys=", ".join(missing))
         if self.meta["vote_type"].strip() not in VOTE_TYPES:
-            raise self.error(f"META vote_type {self.meta['vote_type']!r} is not one of " + ", ".join(VOTE_TYPES),
-                             self._meta_lines["vote_type"])
+            raise self.error("vote_type", self._meta_lines["vote_type"], value=self.meta["vote_type"],
+                             choices=", ".join(VOTE_TYPES))
+        self._check_budget()
         self._expect_section("PROJECTS", row)
         self.project_columns = self._header("PROJECTS", REQUIRED_PROJECT_COLUMNS)
         rows, row = self._table("PROJECTS", self.project_columns)
@@ -263,31 +306,47 @@ class PbReader:
             self.vote_columns = self._header("VOTES", REQUIRED_VOTE_COLUMNS)
             self.has_votes = True
         elif self.meta.get("num_votes", "0").strip() not in ("0", ""):
-            raise self.error("the VOTES section is missing")
-        self._check_count("num_projects", len(self.projects), "projects")
+            raise self.error("missing_section", section="VOTES")
+        self._check_count("num_projects", len(self.projects), "projects_count")
+
+    def _check_budget(self):
+        value, line = self.meta["budget"], self._meta_lines["budget"]
+        if parse_number(value) is None:
+            raise self.error("meta_not_a_number", line, key="budget")
+        if not PLAIN_NUMBER.fullmatch(value.strip()):
+            raise self.error("meta_not_plain", line, key="budget", value=value)
+        if not 0 <= parse_number(value) <= LIMITS["budget"]:
+            raise self.error("meta_out_of_range", line, key="budget", limit=LIMITS["budget"])
 
     def _check_project(self, project, line, seen):
         project_id = project.project_id.strip()
         if not project_id:
-            raise self.error("a project has no project_id", line)
+            raise self.error("no_project_id", line)
         if project_id in seen:
-            raise self.error(f"project {project_id} appears twice", line)
+            raise self.error("project_twice", line, project=project_id)
         seen.add(project_id)
         for column in NUMBER_COLUMNS:
             value = project.fields.get(column)
             if value is None or (column != "cost" and not value.strip()):
                 continue
-            if parse_number(value) is None:
-                raise self.error(f"the {column} of project {project_id} is not a number: {value!r}", line)
-        if project.cost < 0:
-            raise self.error(f"the cost of project {project_id} is negative", line)
+            number = parse_number(value)
+            if number is None:
+                raise self.error("not_a_number", line, column=column, project=project_id, value=value)
+            if column not in LIMITS:
+                continue
+            if number < 0 and column != "score":
+                raise self.error("negative", line, column=column, project=project_id)
+            if not PLAIN_NUMBER.fullmatch(value.strip()):
+                raise self.error("not_plain", line, column=column, project=project_id, value=value)
+            if abs(number) > LIMITS[column]:
+                raise self.error("out_of_range", line, column=column, project=project_id, limit=LIMITS[column])
 
-    def _check_count(self, key, count, what):
+    def _check_count(self, key, count, code):
         stated, line = parse_number(self.meta.get(key, "")), self._meta_lines.get(key)
         if stated is None:
-            raise self.error(f"META {key} is not a number", line)
+            raise self.error("meta_not_a_number", line, key=key)
         if stated != count:
-            raise self.error(f"META says {key} is {stated}, but the file has {count} {what}", line)
+            raise self.error(code, line, key=key, stated=stated, count=count)
 
     def votes(self):
         """Yield each Vote, checking that it names only known projects; once per reader."""
@@ -295,7 +354,7 @@ class PbReader:
             raise RuntimeError("the votes of a PbReader can be read once")
         self._votes_read = True
         if not self.has_votes:
-            self._check_count("num_votes", 0, "votes")
+            self._check_count("num_votes", 0, "votes_count")
             return
         known = {project.project_id.strip() for project in self.projects}
         count = 0
@@ -306,16 +365,16 @@ class PbReader:
             if row == [] or row == [""]:
                 continue
             if self._section_of(row):
-                raise self.error(f"the {row[0].strip()} section comes after VOTES")
+                raise self.error("section_after_votes", section=row[0].strip())
             if len(row) != len(self.vote_columns):
-                raise self.error(f"this VOTES row has {len(row)} fields; the header has {len(self.vote_columns)}")
+                raise self.error("row_fields", section="VOTES", count=len(row), expected=len(self.vote_columns))
             vote = Vote(dict(zip(self.vote_columns, row, strict=True)))
             for project_id in vote.ballot:
                 if project_id not in known:
-                    raise self.error(f"voter {vote.voter_id} votes for an unknown project {project_id}")
+                    raise self.error("unknown_project", voter=vote.voter_id, project=project_id)
             count += 1
             yield vote
-        self._check_count("num_votes", count, "votes")
+        self._check_count("num_votes", count, "votes_count")
 
 
 def read(source, votes=True, name=None):

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.core.money import MoneyField, plain_pln
+from pbflow.core.urls import database_id
 from pbflow.editions.models import Scope
 from pbflow.proposals import costs
 from pbflow.proposals import services as proposals
@@ -32,7 +33,10 @@ def optional_id(value):
     """'' (nothing chosen) → None, '7' → 7; anything else is an invalid choice."""
     if value in (None, ""):
         return None
-    return int(value)
+    number = database_id(value)
+    if number is None:  # "²", "-1" or beyond a database id: the field shows "choose from the list"
+        raise ValueError(value)
+    return number
 
 
 def one_kind_of_newline(value):

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from pbflow.accounts import services as accounts
+from pbflow.accounts import throttle
 from pbflow.core import audit
 from pbflow.core.database import utcnow
 from pbflow.core.mail import send_mail
@@ -37,6 +38,7 @@ from pbflow.proposals.services import NotAllowed, ProposalError
 
 MAX_PENDING = 20  # open invitations per proposal: enough for a neighbourhood, too few for spam
 VALID_DAYS = 30
+INVITATIONS_PER_HOUR = 20  # e-mails one person may send; the config may lower or raise it
 LIST_LIMIT = 50  # invitations shown on the authors page (pending ones are at most MAX_PENDING)
 # Once on the official platform a proposal stays public; a merged one is kept as its survivor's history.
 NO_PUBLISHING = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
@@ -131,6 +133,7 @@ def invite(actor, proposal, email, link_for):
     if pending_count(proposal) >= MAX_PENDING:
         raise InvitationError(_("This proposal already has %(count)d invitations waiting for an answer. "
                                 "Cancel some of them before inviting more people.", count=MAX_PENDING))
+    _count_invitation(actor)
     token = secrets.token_urlsafe(32)
     invitation = ProposalInvitation(proposal_id=proposal.id, email=email.strip(), email_key=key,
                                     token_hash=hash_token(token), status=InvitationStatus.PENDING.value,
@@ -144,6 +147,19 @@ def invite(actor, proposal, email, link_for):
     audit.record(actor, "proposal.author_invited", proposal, invitation_id=invitation.id)
     _send_invitation(actor, proposal, invitation, link_for(token))
     return invitation
+
+
+def _count_invitation(actor):
+    """Every invitation is an e-mail sent in our name: a person may send only so many an hour (database
+    throttle, so the limit holds across workers), whichever proposals they lead."""
+    limit = current_app.config.get("INVITATIONS_PER_HOUR", INVITATIONS_PER_HOUR)
+    bucket = f"invite:user:{actor.id}"
+    try:
+        throttle.check([bucket], limit, 3600)
+    except throttle.Throttled:
+        raise InvitationError(_("You have sent %(count)d invitations in the last hour. Wait an hour before "
+                                "inviting more people.", count=limit)) from None
+    throttle.count_attempt(bucket)
 
 
 def _send_invitation(actor, proposal, invitation, link):

@@ -43,7 +43,7 @@ def _page(proposal, status=200, invite_form=None, visibility_form=None, error=No
         "proposals/authors.html", "proposals/_invite_form.html", status=status,
         proposal=proposal, authors=authors, invitations=invitations.for_proposal(proposal),
         invite_form=invite_form or forms.InviteForm(formdata=None), visibility_form=visibility_form,
-        error=error, policy=policy, is_expired=invitations.is_expired, expires_at=invitations.expires_at,
+        error=error, policy=policy, is_expired=invitations.is_expired, masked=invitations.masked, expires_at=invitations.expires_at,
         max_pending=invitations.MAX_PENDING, valid_days=invitations.VALID_DAYS, no_publishing=invitations.NO_PUBLISHING,
         no_unpublishing=invitations.NO_UNPUBLISHING, final=policy.FINAL)
 

@@ -14,6 +14,7 @@ from pbflow.core import clock
 from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.models import AuditEvent
 from pbflow.core.permissions import authorize, signed_in
+from pbflow.core.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Stage
 from pbflow.extensions import db
@@ -167,12 +168,12 @@ def _merge_candidates(proposal, query_text):
         Proposal.edition_id == proposal.edition_id, Proposal.id != proposal.id,
         Proposal.status.in_([s.value for s in transitions.LIVE]))
     text = (query_text or "").strip().lstrip("#")
-    if text.isdigit() and len(text) < 10:
-        query = query.where(Proposal.id == int(text))
+    if database_id(text) is not None:
+        query = query.where(Proposal.id == database_id(text))
     elif text:
         found = search.matches(text)
         if found is None:
-            query = query.where(Proposal.title.ilike(f"%{text}%"))
+            query = query.where(Proposal.title.icontains(text, autoescape=True))
         else:
             query = query.join(found, found.c.id == Proposal.id).order_by(found.c.rank)
     query = query.order_by(Proposal.title, Proposal.id)
@@ -207,7 +208,7 @@ def _lock(proposal_id, other_id=None):
 
 def _posted_id(value):
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return database_id(value)
 
 
 @bp.route("/<int:proposal_id>/actions/<action>", methods=["GET", "POST"])

@@ -103,6 +103,15 @@ MALFORMED = {
     "unknown vote type": ("vote_type;ordinal", "vote_type;lottery", "vote_type 'lottery'", 11),
     "broken quoting": ('"Lawendowe Planty ""Bieńczyckie""; relaks"', '"Lawendowe "x" y', "broken quoting", 16),
     "a section twice": ("E2;6;\n", "E2;6;\nPROJECTS\n", "PROJECTS section comes after VOTES", 23),
+    # Numbers that would overflow what is stored (grosze, votes, scores) are refused with their line.
+    "a huge cost": ("5;50000.50", "5;1000000000001", "cost of project 5 is out of range", 17),
+    "a cost in exponent notation": ("5;50000.50", "5;1e30", "cost of project 5 must be a plain number", 17),
+    "an endless exponent": ("5;50000.50", "5;1e999999", "cost of project 5 must be a plain number", 17),
+    "a huge vote count": ("Monitoring;0", "Monitoring;99999999999", "votes of project 2 is out of range", 18),
+    "negative votes": ("Monitoring;0", "Monitoring;-1", "votes of project 2 is negative", 18),
+    "votes in exponent notation": ("Bieńczyce;1;", "Bieńczyce;1e3;", "votes of project 5 must be a plain number", 17),
+    "a huge budget": ("budget;163100", "budget;1e30", "META budget must be a plain number", 10),
+    "a budget beyond any city's": ("budget;163100", "budget;10000000000000", "META budget is out of range", 10),
 }
 
 
@@ -114,6 +123,25 @@ def test_malformed_files_raise_one_clear_error_with_the_line(case):
     assert reason in str(raised.value)
     assert raised.value.line == line, str(raised.value)
     assert str(raised.value).startswith(f"broken.pb, line {line}: ")
+
+
+def test_a_score_that_would_not_fit_is_refused_a_negative_one_is_kept():
+    scored = broken("project_id;cost;name;votes;selected", "project_id;cost;name;score;selected")
+    with pytest.raises(pabulib.PabulibError, match="score of project 5 is out of range") as raised:
+        pabulib.reads(scored.replace("Bieńczyce;1;", "Bieńczyce;100000000001;"))
+    assert raised.value.line == 17
+    assert pabulib.reads(scored.replace("Bieńczyce;1;", "Bieńczyce;-2.5;")).projects[1].score == -2.5
+
+
+def test_errors_carry_a_code_and_parameters_for_translation():
+    with pytest.raises(pabulib.PabulibError) as raised:
+        pabulib.reads(broken("5;50000.50", "5;1e30"), name="broken.pb")
+    assert raised.value.code == "not_plain"
+    assert raised.value.params == {"column": "cost", "project": "5", "value": "1e30"}
+    assert raised.value.reason == "the cost of project 5 must be a plain number such as 1250.50: '1e30'"
+    with pytest.raises(pabulib.PabulibError) as raised:
+        pabulib.reads(VALID.split("VOTES")[0], name="no-votes.pb")
+    assert (raised.value.code, raised.value.params, raised.value.line) == ("missing_section", {"section": "VOTES"}, 18)
 
 
 def test_a_file_that_is_not_utf8_names_the_line():

@@ -89,6 +89,12 @@ def test_benchmarks_page_works_without_javascript(client, loaded, english):
     assert client.get("/results/benchmarks?title=" + "a" * 400).status_code == 422
 
 
+@pytest.mark.parametrize("district", ["²", "99999999999999999999", "-3", "abc"])
+def test_benchmarks_ignore_a_district_that_is_no_database_id(client, loaded, english, district):
+    response = client.get(f"/results/benchmarks?title=plac+zabaw&district={district}")
+    assert response.status_code == 200 and "Similar projects in past years" in response.get_data(as_text=True)
+
+
 def test_a_coordinator_uploads_files_and_sees_what_each_did(app, client, districts, people, login, english):
     login(client, people["coordinator"])
     good = (SHARED / "Poland_Krakow_2020_Debniki.pb").read_bytes()

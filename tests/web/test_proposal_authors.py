@@ -238,6 +238,33 @@ def test_pending_invitations_are_capped(app, english, proposal, lead, monkeypatc
     assert response.status_code == 422 and "Cancel some of them" in response.get_data(as_text=True)
 
 
+def test_a_lead_sends_only_so_many_invitations_an_hour(app, english, edition, make_proposal, proposal, lead,
+                                                      make_user):
+    app.config["INVITATIONS_PER_HOUR"] = 3
+    client = signed_in(app, lead)
+    invited(app, proposal, client, "a@example.org")
+    invited(app, proposal, client, "b@example.org")
+    with app.app_context():
+        invitation_id = db.session.scalar(select(ProposalInvitation.id).where(ProposalInvitation.email_key == "b@example.org"))
+    client.post(f"/proposals/{proposal.id}/invitations/{invitation_id}/cancel")  # a sent e-mail counts all the same
+    invited(app, proposal, client, "c@example.org")
+    other = make_proposal(edition, author=lead, title="Ławki przy stawie")  # on any proposal
+    with app.app_context():
+        sent = len(outbox())
+    response = invite(client, other, "d@example.org")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "You have sent 3 invitations in the last hour. Wait an hour before inviting more people." in html
+    assert 'value="d@example.org"' in html  # the address typed is kept
+    with app.app_context():
+        assert len(outbox()) == sent
+        assert db.session.scalar(select(db.func.count()).select_from(ProposalInvitation)) == 3
+    # Another lead is not held back by this one.
+    someone = make_user("Anna Nowak", "anna.nowak@example.org")
+    theirs = make_proposal(edition, author=someone, title="Rowery miejskie")
+    invited(app, theirs, signed_in(app, someone), "d@example.org")
+
+
 def test_a_parallel_duplicate_hits_the_unique_index_and_gets_a_message(app, english, proposal, lead, monkeypatch):
     client = signed_in(app, lead)
     invited(app, proposal, client, "marek@example.org")
@@ -273,6 +300,24 @@ def test_a_co_author_cannot_invite_hand_over_or_remove(app, co_written, lead, ne
     assert client.post(f"/proposals/{co_written.id}/publish").status_code == 403
     assert signed_in(app, other).get(f"/proposals/{co_written.id}/authors").status_code == 403
     assert authors(app, co_written) == {lead.id: "lead", neighbour.id: "co_author"}
+
+
+def test_only_the_lead_sees_the_invited_addresses_in_full(app, english, co_written, lead, neighbour, make_user,
+                                                          people):
+    invitee = make_user("Anna Nowak", "anna.nowak@example.org")
+    lead_client = signed_in(app, lead)
+    path = invited(app, co_written, lead_client, invitee.email)
+    assert signed_in(app, invitee).post(f"{path}/decline").status_code == 303
+    invited(app, co_written, lead_client, "czeka.na.odpowiedz@example.org")
+
+    html = lead_client.get(f"/proposals/{co_written.id}/authors").get_data(as_text=True)
+    assert "anna.nowak@example.org" in html and "czeka.na.odpowiedz@example.org" in html
+    for person in (neighbour, people["coordinator"]):  # a co-author, a coordinator
+        response = signed_in(app, person).get(f"/proposals/{co_written.id}/authors")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Declined" in html
+        assert "a•••@example.org" in html and "c•••@example.org" in html
+        assert "anna.nowak@" not in html and "czeka.na.odpowiedz@" not in html
 
 
 def test_the_lead_hands_over_and_can_no_longer_withdraw(app, english, co_written, lead, neighbour):

@@ -208,6 +208,17 @@ def test_the_areas_follow_the_chosen_district(client, edition, resident, distric
     assert "Osiedle Podwawelskie" in html and "Kazimierz" not in html
 
 
+@pytest.mark.parametrize("district", ["99999999999999999999", "2147483648", "²", "-1"])
+def test_a_district_number_that_is_no_database_id_is_an_invalid_choice(app, client, edition, resident, districts,
+                                                                      district):
+    areas = client.htmx("GET", f"/proposals/areas?district={district}")
+    assert areas.status_code == 200 and '<div id="area-field"' in areas.get_data(as_text=True)
+    response = client.post("/proposals/new", data=form(districts, district=district))
+    assert response.status_code == 422
+    assert "Choose the district from the list." in response.get_data(as_text=True)
+    assert proposal_count(app) == 0
+
+
 # --- Markdown is rendered inert ----------------------------------------------------------
 
 HOSTILE = ("Zwykły tekst.\n\n<script>alert('x')</script>\n\n[kliknij](javascript:alert(1))\n\n"
@@ -290,6 +301,16 @@ def test_the_live_check_shows_line_amounts_the_total_and_the_cap(client, edition
     assert '<output id="line-2-amount" hx-swap-oob="true">—</output>' in html
     assert "Within the cap." in html
     assert 'id="title-count" hx-swap-oob="true"' in html
+
+
+def test_messages_about_the_whole_estimate_share_one_labelled_region(client, edition, resident, districts):
+    rows = {f"lines-{n}-{name}": value for n in range(61)
+            for name, value in (("item", f"Pozycja {n}"), ("quantity", "1000000"), ("unit_price", "1 000 000"))}
+    response = client.post("/proposals/new", data=form(districts, **rows))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A cost estimate can have at most 60 lines." in html and "far above any participatory budget" in html
+    assert html.count('id="cost-lines-error"') == 1  # ids are unique, however many messages
 
 
 def test_the_live_check_flags_a_total_over_the_cap_at_once(client, edition, resident, districts):

@@ -204,6 +204,18 @@ def test_the_list_is_paginated_and_the_page_links_keep_the_filters(app, client, 
     assert titles(client.get("/proposals/all?status=ready&sort=title&page=99")) == []
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "100001", "²", "-1", "abc", ""])
+def test_a_page_number_no_list_could_have_is_not_found(client, login, coordinator, edition, make_proposal, make_user,
+                                                       page):
+    make_proposal(edition, title="Plac zabaw")
+    assert client.get(f"/proposals/all?page={page}").status_code == 404
+    assert client.htmx("GET", f"/proposals/all?page={page}").status_code == 404
+    assert client.get(f"/proposals/?page={page}").status_code == 404
+    login(client, make_user("Zofia Żak"))
+    assert client.get(f"/proposals/mine?page={page}").status_code == 404
+    assert client.get("/proposals/mine?page=100000").status_code == 200  # far, but a page number
+
+
 def test_htmx_gets_only_the_results_and_the_form_works_without_it(app, client, coordinator, edition, make_proposal):
     make_proposal(edition, title="Ławka przy stawie")
     page = client.get("/proposals/all").get_data(as_text=True)

@@ -398,6 +398,8 @@ def test_merging_across_editions_is_refused(app, client, login, make_edition, ma
 @pytest.mark.parametrize("into, status, message", [
     ("", 422, "Choose the proposal that carries on."),
     ("999999", 422, "There is no proposal with this number."),
+    ("99999999999999999999", 422, "There is no proposal with this number."),  # beyond any database id
+    ("²", 422, "Not a valid integer value."),  # str.isdigit() says yes, int() says no
     ("self", 409, "Choose another proposal to merge into."),
     ("closed", 409, "The proposal to merge into is already closed.")])
 def test_merging_needs_another_live_proposal(app, client, login, make_edition, make_proposal, cast, english,
@@ -437,6 +439,25 @@ def test_the_merge_form_lists_a_page_of_candidates_in_fixed_queries(app, client,
     assert response.status_code == 422 and html.count('name="into"') == 10 and 'value="lawki"' in html
     fragment = client.htmx("GET", url(merged.id, "merge") + "?q=lawki&results=1").get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="merge-candidates"')
+
+
+def test_the_merge_search_takes_odd_input_literally(app, client, login, make_edition, make_proposal, cast, english):
+    edition = make_edition(open_stage="workshops")
+    merged = proposal_for(make_proposal, edition, cast, S.DRAFT)
+    discount = make_proposal(edition, title="Ławki -50% taniej")
+    make_proposal(edition, title="Ławki w parku")
+    login(client, cast["coordinator"])
+
+    def offered(query):
+        response = client.get(url(merged.id, "merge") + "?q=" + query)
+        assert response.status_code == 200, query
+        return re.findall(r'name="into" id="into-\d+" value="(\d+)"', response.get_data(as_text=True))
+
+    assert offered("%25") == [str(discount.id)]  # "%" is a percent sign, not "anything"
+    assert offered("_") == []
+    assert offered("²") == [] and offered("%23²") == []
+    assert offered("99999999999999999999") == []
+    assert client.get(url(merged.id, "merge") + "?q=%00").status_code == 400
 
 
 # --- withdrawing, and who may ask at all ----------------------------------------------------------

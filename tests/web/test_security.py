@@ -84,3 +84,31 @@ def test_passwords_are_stored_with_a_slow_hash(app, people):
         user = db.session.get(User, people["resident"].id)
         assert user.password_hash.startswith("scrypt:")
         assert PASSWORD not in user.password_hash
+
+
+@pytest.mark.parametrize("url", ["/proposals/?q=a%00b", "/results/benchmarks?title=plac%00", "/login?next=/%00",
+                                 "/proposals/?a%00=1"])
+def test_a_nul_character_in_the_query_string_is_refused_with_400(client, english, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "invisible control character (NUL)" in response.get_data(as_text=True)
+    htmx = client.get(url, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400 and htmx.headers["HX-Retarget"] == "#flash"
+
+
+def test_a_nul_character_in_a_form_is_refused_with_400_before_anything_is_stored(app, client, login, make_user,
+                                                                                 make_edition, districts, english):
+    from sqlalchemy import func, select
+
+    from pbflow.extensions import db
+    from pbflow.proposals.models import Proposal
+
+    make_edition(open_stage="meetings")
+    login(client, make_user("Zofia Żak"))
+    response = client.post("/proposals/new", data={"scope": "district", "district": str(districts[0].id),
+                                                   "title": "Ławki\x00 w parku", "lines-0-item": "Ławka",
+                                                   "lines-0-quantity": "1", "lines-0-unit_price": "1000"})
+    assert response.status_code == 400 and "(NUL)" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Proposal.id))) == 0
+    assert client.post("/proposals/new", data={"title": "Ławki w parku"}).status_code == 422  # the rest still works
