@@ -154,7 +154,6 @@ def test_a_value_the_checks_let_through_fails_its_file_only(app, client, distric
         assert db.session.scalars(select(PastResult.year)).all() == [2021]
 
 
-@pytest.mark.xfail(strict=True, reason="until the Polish catalogue has the importer's messages: then remove this mark")
 def test_the_polish_upload_report_explains_a_refusal_in_polish(client, districts, people, login):
     """Coordinators read the report in Polish: the reason comes from the catalogue, not pabulib's English."""
     login(client, people["coordinator"])
