@@ -16,8 +16,8 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from pbflow.accounts.forms import strip
+from pbflow.ambassadors.forms import optional_id
 from pbflow.core.money import MoneyField, plain_pln
-from pbflow.core.urls import database_id
 from pbflow.editions.models import Scope
 from pbflow.proposals import costs
 from pbflow.proposals import services as proposals
@@ -27,16 +27,6 @@ LINE_FIELDS = ("item", "quantity", "unit_price")
 LINE_NAME = re.compile(r"^lines-(\d{1,4})-(item|quantity|unit_price)$")
 NEW_ROWS = 3  # empty rows a new proposal starts with
 SPARE_ROWS = 1  # empty rows after the saved lines when editing
-
-
-def optional_id(value):
-    """'' (nothing chosen) → None, '7' → 7; anything else is an invalid choice."""
-    if value in (None, ""):
-        return None
-    number = database_id(value)
-    if number is None:  # "²", "-1" or beyond a database id: the field shows "choose from the list"
-        raise ValueError(value)
-    return number
 
 
 def one_kind_of_newline(value):
