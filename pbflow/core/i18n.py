@@ -76,6 +76,6 @@ def local_percent(value):
 def init_app(app):
     app.jinja_env.filters["pln"] = format_pln
     app.jinja_env.filters["quantity"] = local_number
-    app.jinja_env.filters["percent"] = local_percent
+    app.jinja_env.filters["share"] = local_percent  # 0–1; "percent" (editions) takes 0–100
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
