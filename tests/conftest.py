@@ -306,3 +306,16 @@ def make_proposal(app, make_user, districts):
             db.session.expunge(proposal)
             return proposal
     return factory
+
+
+# Kraków's real results 2018–2022 (Pabulib): ../shared/data/pabulib beside the checkout, as CI lays it out,
+# or PBFLOW_PABULIB_DIR. Tests that read them fail with this message rather than skip when it is missing.
+def _pabulib_folder():
+    from pbflow.demo import pabulib_folder
+
+    return pabulib_folder()
+
+
+PABULIB = _pabulib_folder()
+PABULIB_MISSING = (f"Kraków's Pabulib files are not at {PABULIB}: put shared/ beside the checkout "
+                   "or set PBFLOW_PABULIB_DIR")

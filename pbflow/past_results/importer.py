@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -247,21 +248,36 @@ def pb_files(paths):
     return found
 
 
+def _import_one(name, read, actor, index, explain):
+    """One file in its own transaction: stored, or a failed Outcome saying why; never an exception."""
+    try:
+        with read() as stream:
+            outcome = import_stream(stream, name, actor, index)
+        db.session.commit()
+        return outcome
+    except (pabulib.PabulibError, ImportProblem, OSError, ArithmeticError, DataError) as error:
+        # ArithmeticError and DataError are a last resort: a value the reader's checks let through.
+        db.session.rollback()
+        return Outcome(name, "failed", error=explain(error))
+
+
+def _in_english(error):
+    if isinstance(error, (ArithmeticError, DataError)):
+        return f"a value in the file cannot be stored ({type(error).__name__})"
+    return str(error)
+
+
+def _for_people(error):
+    if isinstance(error, (ArithmeticError, DataError)):
+        return _("A number in the file is too large or cannot be stored. Check the costs, votes and scores in it.")
+    return translated(error)
+
+
 def import_paths(paths, actor=None, on_file=None):
-    """Import files and folders, one transaction per file; a bad file is reported and the rest go on."""
+    """Import files and folders (the command line); a bad file is reported and the rest go on."""
     report, index = Report(), district_index()
     for path in pb_files(paths):
-        try:
-            with open(path, "rb") as stream:
-                outcome = import_stream(stream, os.path.basename(path), actor, index)
-            db.session.commit()
-        except (pabulib.PabulibError, ImportProblem, OSError) as error:
-            db.session.rollback()
-            outcome = Outcome(os.path.basename(path), "failed", error=str(error))
-        except (ArithmeticError, DataError) as error:  # a last resort: a value the checks above let through
-            db.session.rollback()
-            outcome = Outcome(os.path.basename(path), "failed",
-                              error=f"a value in the file cannot be stored ({type(error).__name__})")
+        outcome = _import_one(os.path.basename(path), partial(open, path, "rb"), actor, index, _in_english)
         report.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
@@ -269,7 +285,7 @@ def import_paths(paths, actor=None, on_file=None):
 
 
 def import_uploads(files, actor):
-    """Import uploaded files (werkzeug FileStorage), one transaction each, like import_paths."""
+    """Import uploaded files (werkzeug FileStorage), like import_paths, with the reasons in the reader's language."""
     from pbflow.core.uploads import clean_name, max_bytes, megabytes
 
     report, index = Report(), district_index()
@@ -282,16 +298,7 @@ def import_uploads(files, actor):
             outcome = Outcome(name, "failed", error=_("The file is larger than %(limit)s MB.",
                                                       limit=megabytes(max_bytes())))
         else:
-            try:
-                outcome = import_stream(io.BytesIO(data), name, actor, index)
-                db.session.commit()
-            except (pabulib.PabulibError, ImportProblem) as error:
-                db.session.rollback()
-                outcome = Outcome(name, "failed", error=translated(error))
-            except (ArithmeticError, DataError):  # a last resort: a value the checks above let through
-                db.session.rollback()
-                outcome = Outcome(name, "failed", error=_("A number in the file is too large or cannot be stored. "
-                                                          "Check the costs, votes and scores in it."))
+            outcome = _import_one(name, lambda data=data: io.BytesIO(data), actor, index, _for_people)
         report.outcomes.append(outcome)
     return report
 

@@ -83,9 +83,10 @@ def projects_query(district_id, year=None, words=None):
                        PastProject.votes.desc().nulls_last(), PastProject.id))
     if year:
         query = query.where(PastProject.year == year)
-    for stem in stems(words or "") if words else []:
+    found = stems(words or "")
+    for stem in found:
         query = query.where(_matches_stem(stem))
-    if words and not stems(words):
+    if words and not found:  # only short or common words: match them as typed
         query = query.where(PastProject.name_key.contains(fold(words)))
     return query
 
@@ -110,6 +111,7 @@ def benchmarks(title, district_id=None, limit=8):
         return Benchmarks([], 0, 0, None, [])
     candidates = db.session.scalars(
         select(PastProject).where(or_(*(_matches_stem(stem) for stem in words)))
+        .options(joinedload(PastProject.district))  # the list names each project's district
         .order_by(PastProject.year.desc()).limit(BENCHMARK_CANDIDATES)).all()
 
     def hits(project):
@@ -127,16 +129,6 @@ def benchmarks(title, district_id=None, limit=8):
     funded = sum(1 for p in projects if p.selected)
     costs = [p.cost for p in projects]
     return Benchmarks(projects[:limit], len(projects), funded, int(median(costs)) if costs else None, words)
-
-
-def with_districts(projects):
-    """The same few projects with their districts loaded, in one query and in the same order."""
-    if not projects:
-        return projects
-    loaded = {p.id: p for p in db.session.scalars(
-        select(PastProject).where(PastProject.id.in_([p.id for p in projects]))
-        .options(joinedload(PastProject.district)).execution_options(populate_existing=True))}
-    return [loaded[p.id] for p in projects]
 
 
 def totals_by_district():

@@ -67,7 +67,6 @@ def benchmarks():
     district_id = form.district.data
     district_id = database_id(district_id)
     found = services.benchmarks(form.title.data or "", district_id)
-    found.projects = services.with_districts(found.projects)
     # The proposal form's region puts the list under its title field (h3); the page of its own under h1.
     standalone = request.headers.get("HX-Target") != "benchmarks-region"
     return render("past_results/benchmarks.html", "past_results/_benchmarks.html", form=form, found=found,

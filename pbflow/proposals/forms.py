@@ -7,7 +7,7 @@ messages. Money is read with core.money.parse_pln and kept in integer grosze.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -54,10 +54,7 @@ class CoordinateField(StringField):
             return
         if not re.fullmatch(r"-?\d{1,3}(\.\d+)?", text):
             raise ValueError(_l("Enter degrees as a number, for example 50,0614."))
-        try:
-            value = Decimal(text)
-        except InvalidOperation as error:  # pragma: no cover - the pattern already ensures a number
-            raise ValueError(_l("Enter degrees as a number, for example 50,0614.")) from error
+        value = Decimal(text)  # the pattern above admits only plain decimals
         if abs(value) > self.limit:
             raise ValueError(_l("Enter a number between -%(limit)d and %(limit)d.", limit=self.limit))
         self.data = value.quantize(Decimal("0.000001"))

@@ -2,7 +2,6 @@
 page and its chart meet WCAG 2.1 AA."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,9 +10,9 @@ from pbflow.extensions import db
 from pbflow.past_results import importer
 from tests.browser.test_accessibility import violations
 from tests.browser.test_in_place_forms import log_in
+from tests.conftest import PABULIB as SHARED
 
 pytestmark = pytest.mark.browser
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pbflow.extensions import db
 from pbflow.proposals import services as proposals
 from pbflow.proposals.models import Proposal
-from tests.conftest import PASSWORD
+from tests.browser.test_in_place_forms import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,6 @@ def new_page(browser, live_server):
                                                                       "responded with a status of 4") else None)
     page.errors = errors
     return page
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("form[action='/logout']")).to_be_attached()
 
 
 def test_two_residents_co_write_a_proposal_and_resolve_a_conflict(app, browser, live_server, make_edition,

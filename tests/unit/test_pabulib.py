@@ -2,15 +2,15 @@
 
 import io
 import string
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pbflow.past_results import pabulib
+from tests.conftest import PABULIB as SHARED
+from tests.conftest import PABULIB_MISSING
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
 FILES = sorted(SHARED.glob("*.pb"))
 
 VALID = """META
@@ -39,7 +39,7 @@ E2;6;
 
 
 def test_the_shared_kraków_files_are_all_there():
-    assert len(FILES) == 95
+    assert len(FILES) == 95, PABULIB_MISSING
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])

@@ -5,7 +5,6 @@ import io
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +13,7 @@ from pbflow.core.models import AuditEvent
 from pbflow.extensions import db
 from pbflow.past_results import importer, pabulib
 from pbflow.past_results.models import PastProject, PastResult
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+from tests.conftest import PABULIB as SHARED
 
 
 def count(model, *where):

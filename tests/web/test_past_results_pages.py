@@ -2,7 +2,6 @@
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,8 +10,7 @@ from pbflow.core.models import AuditEvent
 from pbflow.extensions import db
 from pbflow.past_results import importer
 from pbflow.past_results.models import PastResult
-
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
+from tests.conftest import PABULIB as SHARED
 
 
 @pytest.fixture
