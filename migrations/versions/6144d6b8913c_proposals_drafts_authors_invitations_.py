@@ -26,7 +26,6 @@ def upgrade():
     sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.Column('current_version', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),

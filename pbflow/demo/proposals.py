@@ -201,7 +201,7 @@ def _create(spec, edition, by_name, people):
     for author, note, change in spec["versions"]:
         changes.update(change)
         # The first save after feedback moves the proposal to "revising" (services.save_version).
-        proposals.save_version(people[author], proposal, _content(spec, by_name, changes), proposal.lock_version,
+        proposals.save_version(people[author], proposal, _content(spec, by_name, changes), proposal.current_version,
                                change_note=note)
     if spec["end"] is S.READY:
         transitions.mark_ready(lead, proposal)

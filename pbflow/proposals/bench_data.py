@@ -264,7 +264,7 @@ class Generator:
             proposals.append({
                 "id": pid, "edition_id": self.edition.id, "scope": "citywide" if citywide else "district",
                 "district_id": district.id if district else None, "area_id": area_id, "status": status.value,
-                "lock_version": count_versions, "current_version": count_versions,
+                "current_version": count_versions,
                 "title": content["title"], "summary": content["summary"], "description": content["description"],
                 "total_cost": sum(line["amount"] for line in content["cost_lines"]),
                 "yearly_upkeep": content["yearly_upkeep"], "is_public": public,

@@ -117,8 +117,7 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.DRAFT.value)
-    # Optimistic lock: a save must name the counter it started from; it goes up with each version.
-    lock_version: Mapped[int] = mapped_column(default=0)
+    # The current version's number, and the optimistic lock: a save names the number it started from.
     current_version: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(300), default="")
     summary: Mapped[str] = mapped_column(Text, default="")

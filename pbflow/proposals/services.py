@@ -1,9 +1,10 @@
 """Drafting and revising proposals: every content change is a new immutable version.
 
-Saves are guarded by an optimistic lock: the form carries the lock counter it
-was opened with, and the UPDATE that bumps it names that counter in its WHERE
-clause, inside the same transaction that writes the version. A second editor
-working from an older counter updates no row and gets StaleProposal.
+Saves are guarded by an optimistic lock: the form carries the number of the
+version it was opened from, and the UPDATE that moves `current_version` on names
+that number in its WHERE clause, inside the same transaction that writes the new
+version. A second editor working from an older version updates no row and gets
+StaleProposal (and the unique version number per proposal backs this up).
 """
 
 from dataclasses import dataclass, field, fields
@@ -148,7 +149,7 @@ def start_draft(actor, edition, content, change_note=""):
     values = _version_values(content)
     proposal = Proposal(
         edition_id=edition.id, scope=content.scope, district_id=content.district_id, area_id=content.area_id,
-        status=ProposalStatus.DRAFT.value, lock_version=1, current_version=1, created_by_id=actor.id,
+        status=ProposalStatus.DRAFT.value, current_version=1, created_by_id=actor.id,
         title=values["title"], summary=values["summary"], description=values["description"],
         total_cost=values["total_cost"], yearly_upkeep=values["yearly_upkeep"])
     db.session.add(proposal)
@@ -171,7 +172,7 @@ def save_version(actor, proposal, content, expected_lock, change_note=""):
     edition = edition_of(proposal)
     _check_content(edition, content)
     current = get_version(proposal)
-    if proposal.lock_version != expected_lock:
+    if proposal.current_version != expected_lock:
         raise StaleProposal(proposal, current)
     if current is not None and Content.of(current).snapshot() == content.snapshot():
         raise NothingChanged(_("Nothing has changed since the last version, so no new version was saved."))
@@ -181,9 +182,9 @@ def save_version(actor, proposal, content, expected_lock, change_note=""):
     # and so does a proposal that a concurrent transition has just taken out of editing.
     result = db.session.execute(
         update(Proposal)
-        .where(Proposal.id == proposal.id, Proposal.lock_version == expected_lock,
+        .where(Proposal.id == proposal.id, Proposal.current_version == expected_lock,
                Proposal.status.in_([state.value for state in policy.EDITABLE]))
-        .values(lock_version=expected_lock + 1, current_version=number, updated_at=utcnow(),
+        .values(current_version=number, updated_at=utcnow(),
                 scope=content.scope, district_id=content.district_id, area_id=content.area_id,
                 title=values["title"], summary=values["summary"], description=values["description"],
                 total_cost=values["total_cost"], yearly_upkeep=values["yearly_upkeep"])

@@ -128,7 +128,7 @@ def edit(proposal_id):
             flash(_("This proposal cannot be edited in its current status."), "error")
             return see_other(url_for(".show", proposal_id=proposal.id))
         version = queries.version(proposal)
-        form = forms.ProposalForm.from_content(proposals.Content.of(version), lock=proposal.lock_version)
+        form = forms.ProposalForm.from_content(proposals.Content.of(version), lock=proposal.current_version)
         return _page(_prepare(form), edition, proposal, version=version)
     form = _prepare(forms.posted_form(request.form))
     if not editable:  # it moved on while the form was open: keep the text, say why
@@ -165,7 +165,7 @@ def _conflict(form, proposal_id):
     db.session.rollback()
     proposal = load_visible(proposal_id)
     theirs = queries.version(proposal)
-    form.lock.data = str(proposal.lock_version)
+    form.lock.data = str(proposal.current_version)
     mine = forms.side(form.content(), form.district_labels.get(form.district.data),
                       form.area_names.get(form.area.data))
     saved = forms.side(proposals.Content.of(theirs), theirs.district.label if theirs.district_id else "",

@@ -129,7 +129,7 @@ def test_the_lead_invites_a_neighbour_who_accepts_is_named_and_can_edit(app, eng
         content = proposals.Content.of(proposals.get_version(current))
         content.summary += " Z fontanną."
         from pbflow.accounts.models import User
-        version = proposals.save_version(db.session.get(User, neighbour.id), current, content, current.lock_version)
+        version = proposals.save_version(db.session.get(User, neighbour.id), current, content, current.current_version)
         assert version.created_by_id == neighbour.id
 
     # The link has done its work.

@@ -30,7 +30,7 @@ def revise(app, proposal_id, user, edit, note=""):
         proposal = db.session.get(Proposal, proposal_id)
         content = proposals.Content.of(proposals.get_version(proposal))
         edit(content)
-        proposals.save_version(db.session.get(User, user.id), proposal, content, proposal.lock_version,
+        proposals.save_version(db.session.get(User, user.id), proposal, content, proposal.current_version,
                                change_note=note)
         db.session.commit()
 
