@@ -64,6 +64,7 @@ def _import_models():
     from pbflow.core import models as _core  # noqa: F401
     from pbflow.editions import models as _editions  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401
+    from pbflow.meetings import models as _meetings  # noqa: F401
     from pbflow.past_results import models as _past_results  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
     from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
@@ -81,6 +82,7 @@ def _register_blueprints(app):
     from pbflow.core.views import bp as core_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
+    from pbflow.meetings.views import bp as meetings_bp
     from pbflow.past_results.views import bp as past_results_bp
     from pbflow.proposals.views import bp as proposals_bp
     from pbflow.proposals.views_authors import bp as proposal_authors_bp
@@ -100,6 +102,7 @@ def _register_blueprints(app):
     app.register_blueprint(editions_bp)
     app.register_blueprint(districts_bp)
     app.register_blueprint(past_results_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_authors_bp)
     app.register_blueprint(proposal_lists_bp)

@@ -319,3 +319,37 @@ def _pabulib_folder():
 PABULIB = _pabulib_folder()
 PABULIB_MISSING = (f"Kraków's Pabulib files are not at {PABULIB}: put shared/ beside the checkout "
                    "or set PBFLOW_PABULIB_DIR")
+
+
+# --- Stage II: residents' meetings ------------------------------------------------
+
+@pytest.fixture
+def make_meeting(app, make_ambassador):
+    """A planned meeting of an area, organised by its ambassador (made for the area when not given).
+
+    `starts_in` is a timedelta from now; the meeting lasts `hours`. Set-up only: the application
+    schedules meetings through pbflow/meetings/services.py."""
+    from datetime import timedelta
+
+    from pbflow.core.database import utcnow
+    from pbflow.editions.models import Area
+    from pbflow.meetings.models import Meeting
+
+    def factory(edition, ambassador=None, area=None, title="Spotkanie mieszkańców osiedla", fmt="in_person",
+                starts_in=timedelta(days=3), hours=2, capacity=20, **values):
+        if ambassador is None:
+            ambassador = make_ambassador(edition, area=area)
+        with app.app_context():
+            area_id = area.id if area is not None else ambassador.area_id
+            district_id = db.session.get(Area, area_id).district_id
+            starts = (utcnow() + starts_in).replace(second=0, microsecond=0)
+            meeting = Meeting(edition_id=edition.id, area_id=area_id, district_id=district_id,
+                              organiser_id=ambassador.user_id, title=title, format=fmt, starts_at=starts,
+                              ends_at=starts + timedelta(hours=hours), capacity=capacity,
+                              agenda="1. Powitanie\n2. Potrzeby osiedla\n3. Pomysły", **values)
+            db.session.add(meeting)
+            db.session.commit()
+            db.session.refresh(meeting)
+            db.session.expunge(meeting)
+            return meeting
+    return factory

@@ -129,6 +129,8 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
     draft_visibility: Mapped[str] = mapped_column(String(20), default=DraftVisibility.AUTHORS.value)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
     platform_reference: Mapped[str | None] = mapped_column(String(100))
+    # The residents' meeting whose idea this draft grew from (Stage II).
+    origin_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -136,6 +138,7 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
     district = relationship("District", lazy="raise_on_sql")
     area = relationship("Area", lazy="raise_on_sql")
     merged_into = relationship("Proposal", remote_side="Proposal.id", lazy="raise_on_sql")
+    origin_meeting = relationship("Meeting", lazy="raise_on_sql")
     authors: Mapped[list["ProposalAuthor"]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", lazy="raise_on_sql")
 

@@ -1,0 +1,1 @@
+"""Stage II: residents' meetings and online discussions."""
