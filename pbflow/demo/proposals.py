@@ -2,9 +2,8 @@
 
 Everything goes through the services (start_draft, save_version, add_author,
 publish) and the state machine, so the history and audit trail look as they
-would in real use. One exception, explained where it happens: the demo
-edition has ambassador recruitment open today, and sending a proposal to the
-verifying units is allowed only while meetings or workshops are open.
+would in real use (the demo edition has residents' meetings open today, so
+drafts can be sent to the verifying units).
 """
 
 from decimal import Decimal
@@ -165,14 +164,6 @@ def _content(spec, by_name, changes=None):
         yearly_upkeep=spec["upkeep"])
 
 
-def _send_to_consultation(actor, proposal):
-    """The demo edition is in ambassador recruitment today, and the state machine allows sending to the
-    verifying units only while meetings or workshops are open. Demo data still wants proposals further
-    along, so this takes the transition's own status change and audit event without its stage guard."""
-    transition = transitions.TRANSITIONS["send_to_consultation"]
-    return transitions._move(actor, proposal, transition, version=proposal.current_version)  # noqa: SLF001
-
-
 def _advance(spec, proposal, people):
     lead, expert = people[spec["lead"]], people[EXPERT]
     end = spec["end"]
@@ -181,7 +172,7 @@ def _advance(spec, proposal, people):
         return
     if end is S.DRAFT:
         return
-    _send_to_consultation(lead, proposal)
+    transitions.send_to_consultation(lead, proposal)
     if end is S.IN_CONSULTATION:
         return
     transitions.record_feedback(expert, proposal)

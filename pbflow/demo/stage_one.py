@@ -80,13 +80,14 @@ TRAINING = [
 
 
 def _dates(today):
-    start = today - timedelta(days=20)
+    """Residents' meetings are open today, so a first run shows held meetings, upcoming ones and an
+    open online discussion, and drafts can be sent to the verifying units."""
     return {
-        "recruitment_opens": start, "recruitment_closes": today + timedelta(days=14),
-        "meetings_open": today + timedelta(days=15), "meetings_close": today + timedelta(days=75),
-        "workshops_open": today + timedelta(days=76), "workshops_close": today + timedelta(days=120),
-        "marathons_open": today + timedelta(days=121), "marathons_close": today + timedelta(days=150),
-        "submission_deadline": today + timedelta(days=155),
+        "recruitment_opens": today - timedelta(days=50), "recruitment_closes": today - timedelta(days=11),
+        "meetings_open": today - timedelta(days=10), "meetings_close": today + timedelta(days=40),
+        "workshops_open": today + timedelta(days=41), "workshops_close": today + timedelta(days=80),
+        "marathons_open": today + timedelta(days=81), "marathons_close": today + timedelta(days=110),
+        "submission_deadline": today + timedelta(days=115),
     }
 
 

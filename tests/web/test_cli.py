@@ -83,7 +83,7 @@ def test_create_user_refuses_weak_passwords_and_missing_names(runner):
     assert result.exit_code != 0 and "--name" in result.output
 
 
-def test_demo_edition_is_current_with_recruitment_open_areas_ambassadors_and_training(app, runner):
+def test_demo_edition_is_current_with_meetings_open_areas_ambassadors_and_training(app, runner):
     from pbflow.ambassadors.models import AmbassadorApplication, TrainingItem
     from pbflow.editions import services as editions
     from pbflow.editions.models import Area, Stage
@@ -93,7 +93,7 @@ def test_demo_edition_is_current_with_recruitment_open_areas_ambassadors_and_tra
     with app.app_context():
         edition = editions.current_edition()
         assert edition.name == stage_one.EDITION_NAME
-        assert editions.open_stage(edition) == Stage.RECRUITMENT
+        assert editions.open_stage(edition) == Stage.MEETINGS
         assert {b.district.name: b.pool for b in edition.budgets}["Dębniki"] == 2_415_205_00
         assert len(edition.criteria) == 6
         assert db.session.scalar(select(func.count()).select_from(Area)) == 36
