@@ -1,0 +1,76 @@
+"""Forms of signing up and of the meeting day: attendance, walk-ins, needs, ideas, minutes. Labels are lazy."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+NEED_MAX = 300
+WALK_IN_NAME_MAX = 120
+WALK_IN_COUNT_MAX = 10_000
+IDEA_TITLE_MAX = 200
+IDEA_TEXT_MAX = 5000
+RAISED_BY_MAX = 300
+MINUTES_MAX = 50_000
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _max(limit):
+    return Length(max=limit, message=_l("Use at most %(max)d characters."))
+
+
+class SignupForm(FlaskForm):
+    plus_one = BooleanField(_l("I am bringing one more person (two places)"))
+
+
+class ButtonForm(FlaskForm):
+    """Only the CSRF token: cancel, mark held, reopen, remove, move."""
+
+
+class WalkInForm(FlaskForm):
+    name = StringField(_l("Name of someone who came without signing up"), filters=[strip],
+                       validators=[DataRequired(_l("Write the person's name.")), _max(WALK_IN_NAME_MAX)],
+                       render_kw={"maxlength": WALK_IN_NAME_MAX, "autocomplete": "off"})
+
+
+class WalkInCountForm(FlaskForm):
+    walk_in_count = IntegerField(
+        _l("People who came without signing up and gave no name"),
+        validators=[InputRequired(_l("Give a number (0 if nobody).")),
+                    NumberRange(min=0, max=WALK_IN_COUNT_MAX, message=_l("Give a number from %(min)s to %(max)s."))],
+        render_kw={"inputmode": "numeric", "min": 0, "max": WALK_IN_COUNT_MAX})
+
+
+class NeedForm(FlaskForm):
+    text = StringField(_l("A local need"), filters=[strip],
+                       description=_l("A short item, e.g. “no safe crossing by the school”."),
+                       validators=[DataRequired(_l("Write the need.")), _max(NEED_MAX)],
+                       render_kw={"maxlength": NEED_MAX, "autocomplete": "off"})
+
+
+class IdeaForm(FlaskForm):
+    title = StringField(_l("The idea in a few words"), filters=[strip],
+                        validators=[DataRequired(_l("Give the idea a title.")), _max(IDEA_TITLE_MAX)],
+                        render_kw={"maxlength": IDEA_TITLE_MAX})
+    description = TextAreaField(
+        _l("Description"), filters=[strip], validators=[Optional(), _max(IDEA_TEXT_MAX)],
+        description=_l("What should change, where, and who would benefit. You can use Markdown."),
+        render_kw={"rows": 4, "maxlength": IDEA_TEXT_MAX})
+    raised_by_names = StringField(
+        _l("Raised by (people not on the list)"), filters=[strip], validators=[Optional(), _max(RAISED_BY_MAX)],
+        description=_l("Names of those who raised it and did not sign up, separated by commas."),
+        render_kw={"maxlength": RAISED_BY_MAX, "autocomplete": "off"})
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(
+        _l("Minutes"), filters=[strip], validators=[Optional(), _max(MINUTES_MAX)],
+        description=_l("What was said and agreed. You can use Markdown: **bold**, lists, headings."),
+        render_kw={"rows": 10, "maxlength": MINUTES_MAX})
+
+
+class DraftForm(FlaskForm):
+    """Turning an idea into a draft; the people to invite are checkboxes named `invite`."""
