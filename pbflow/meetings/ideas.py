@@ -8,7 +8,7 @@ proposals" and by e-mail, and becomes a co-author only by accepting.
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from pbflow.accounts.models import User
 from pbflow.core import audit
@@ -19,7 +19,7 @@ from pbflow.meetings.models import Idea, IdeaRaiser
 from pbflow.proposals import invitations, queries
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals import services as proposals
-from pbflow.proposals.models import DraftVisibility, ProposalStatus
+from pbflow.proposals.models import DraftVisibility, Proposal, ProposalStatus
 
 TITLE_MAX = 200
 
@@ -40,6 +40,21 @@ def draft_visible(user, proposal, may_manage):
     return (proposal_policy.is_coordinator(user) or proposal_policy.is_author(user, proposal)
             or (proposal_policy.is_expert(user) and proposal.state is not ProposalStatus.DRAFT)
             or proposal.draft_visibility == DraftVisibility.EDITION.value)
+
+
+def draft_context(meeting, user, may_manage):
+    """For each idea's "became a draft" line: the drafts (with authors) and who raised each idea."""
+    drafts = db.session.scalars(
+        select(Proposal).join(Idea, Idea.proposal_id == Proposal.id).where(Idea.meeting_id == meeting.id)
+        .options(selectinload(Proposal.authors))).all()
+    raisers = {}
+    for idea_id, user_id in db.session.execute(
+            select(IdeaRaiser.idea_id, IdeaRaiser.user_id).join(Idea, Idea.id == IdeaRaiser.idea_id)
+            .where(Idea.meeting_id == meeting.id)):
+        raisers.setdefault(idea_id, set()).add(user_id)
+    return {"idea_drafts": {p.id: p for p in drafts},
+            "visible_drafts": {p.id for p in drafts if draft_visible(user, p, may_manage)},
+            "idea_raisers": raisers}
 
 
 def load_idea(meeting, idea_id, for_update=False):

@@ -24,6 +24,7 @@ from pbflow.core import audit
 from pbflow.core.database import utcnow
 from pbflow.core.i18n import local_datetime
 from pbflow.extensions import db
+from pbflow.meetings import ideas as ideas_module
 from pbflow.meetings import policy
 from pbflow.meetings.models import (
     Comment,
@@ -36,7 +37,6 @@ from pbflow.meetings.models import (
     SignupStatus,
     WalkIn,
 )
-from pbflow.proposals.models import Proposal
 
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=1)
 NEEDS_MAX = 100
@@ -79,23 +79,6 @@ def walk_ins(meeting):
                               .order_by(WalkIn.id).limit(WALK_INS_MAX)).all()
 
 
-def draft_context(meeting, user, may_manage):
-    """For each idea's "became a draft" line: the drafts (with authors) and who raised each idea."""
-    drafts = db.session.scalars(
-        select(Proposal).join(Idea, Idea.proposal_id == Proposal.id).where(Idea.meeting_id == meeting.id)
-        .options(selectinload(Proposal.authors))).all()
-    raisers = {}
-    for idea_id, user_id in db.session.execute(
-            select(IdeaRaiser.idea_id, IdeaRaiser.user_id).join(Idea, Idea.id == IdeaRaiser.idea_id)
-            .where(Idea.meeting_id == meeting.id)):
-        raisers.setdefault(idea_id, set()).add(user_id)
-    from pbflow.meetings.ideas import draft_visible
-
-    return {"idea_drafts": {p.id: p for p in drafts},
-            "visible_drafts": {p.id for p in drafts if draft_visible(user, p, may_manage)},
-            "idea_raisers": raisers}
-
-
 def counted_attendance(meeting):
     """The figure "held" freezes; see the module's docstring."""
     if meeting.is_online:
@@ -130,7 +113,7 @@ def page_context(meeting, user, context):
     may_manage = context.get("may_manage", False)
     result = {"needs": needs(meeting), "record_ideas": [] if meeting.is_online else ideas(meeting),
               "attendance_closed": attendance_closed(meeting), "ATTENDANCE_OPENS_BEFORE": ATTENDANCE_OPENS_BEFORE}
-    result.update(draft_context(meeting, user, may_manage))
+    result.update(ideas_module.draft_context(meeting, user, may_manage))
     if may_manage and meeting.state is not MeetingStatus.CANCELLED:
         from pbflow.meetings import forms_day as forms
 

@@ -4,11 +4,10 @@ Sign-ups, the meeting day and online discussions are views on this blueprint
 in their own modules (imported at the end)."""
 
 from flask import Blueprint, abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from pbflow.core.htmx import render
-from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import public
 from pbflow.extensions import db
 from pbflow.meetings import policy
@@ -19,7 +18,9 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 def load_meeting(meeting_id, for_update=False):
     """The meeting or 404; row-locked on PostgreSQL when a service will change it."""
-    query = db.select(Meeting).where(Meeting.id == meeting_id)
+    query = db.select(Meeting).where(Meeting.id == meeting_id).options(
+        joinedload(Meeting.venue), joinedload(Meeting.area), joinedload(Meeting.district),
+        joinedload(Meeting.organiser))
     if for_update:
         query = query.with_for_update()
     meeting = db.session.scalar(query)
@@ -43,3 +44,6 @@ def page_context(meeting):
 def show(meeting_id):
     meeting = load_meeting(meeting_id)
     return render("meetings/show.html", **page_context(meeting))
+
+
+from pbflow.meetings import views_day, views_discussion, views_signups  # noqa: E402, F401

@@ -14,7 +14,7 @@ def proposal_page(proposal_id):
         select(Proposal).where(Proposal.id == proposal_id).options(
             joinedload(Proposal.edition).selectinload(Edition.budgets),
             joinedload(Proposal.district), joinedload(Proposal.area),
-            joinedload(Proposal.merged_into),
+            joinedload(Proposal.merged_into), joinedload(Proposal.origin_meeting),
             selectinload(Proposal.authors).joinedload(ProposalAuthor.user)))
 
 

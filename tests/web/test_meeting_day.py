@@ -20,7 +20,7 @@ def day(app, client, login, people, edition, make_ambassador, make_meeting, make
     ambassador = make_ambassador(edition, user=people["ambassador"])
     meeting = make_meeting(edition, ambassador=ambassador, starts_in=timedelta(minutes=30))
     residents = [make_user("Zofia Łąka"), make_user("Adam Źrebię")]
-    for person, seats in zip(residents, (2, 1)):
+    for person, seats in zip(residents, (2, 1), strict=True):
         with app.app_context():
             db.session.add(MeetingSignup(meeting_id=meeting.id, user_id=person.id, seats=seats, status="confirmed"))
             db.session.execute(db.update(Meeting).where(Meeting.id == meeting.id)

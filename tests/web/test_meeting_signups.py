@@ -39,7 +39,7 @@ def test_a_resident_signs_up_and_gets_a_confirmation(app, client, login, people,
     assert _seats(app, meeting) == 1
     with app.app_context():
         mail = outbox()[-1]
-        assert mail.to == people["resident"].email and "confirmed" in mail.subject
+        assert mail.to == people["resident"].email and "potwierdzone" in mail.subject  # in the person's language, Polish by default
         assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.verb == "meeting.signed_up")) is not None
     assert "Your place is confirmed." in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
@@ -103,7 +103,7 @@ def test_a_full_meeting_puts_people_on_the_waiting_list_and_a_cancellation_promo
     page = clients[fourth.id].get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "waiting list, number 2" in page
     with app.app_context():
-        assert "number 2" in outbox()[-1].body
+        assert "numer 2" in outbox()[-1].body
 
     # One seat frees up: the plus-one at the head needs two, so nobody overtakes them (strict order).
     assert clients[first.id].post(f"/meetings/{meeting.id}/signup/cancel").status_code == 303
@@ -122,7 +122,7 @@ def test_a_full_meeting_puts_people_on_the_waiting_list_and_a_cancellation_promo
     assert _seats(app, meeting) == 2
     with app.app_context():
         promoted = [m for m in outbox() if m.to == third.email]
-        assert "freed up" in promoted[-1].subject
+        assert "Zwolniło się miejsce" in promoted[-1].subject
         assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
             AuditEvent.verb == "meeting.signup_promoted")) == 1
 
