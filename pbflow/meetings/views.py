@@ -22,7 +22,7 @@ def load_meeting(meeting_id, for_update=False):
         joinedload(Meeting.venue), joinedload(Meeting.area), joinedload(Meeting.district),
         joinedload(Meeting.organiser))
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Meeting)  # not the outer-joined venue or organiser
     meeting = db.session.scalar(query)
     if meeting is None:
         abort(404)
