@@ -3,23 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from pbflow.core.fields import at_most, strip
+from pbflow.meetings.models import IDEA_TEXT_MAX, IDEA_TITLE_MAX
 
 NEED_MAX = 300
 WALK_IN_NAME_MAX = 120
 WALK_IN_COUNT_MAX = 10_000
-IDEA_TITLE_MAX = 200
-IDEA_TEXT_MAX = 5000
 RAISED_BY_MAX = 300
 MINUTES_MAX = 50_000
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _max(limit):
-    return Length(max=limit, message=_l("Use at most %(max)d characters."))
 
 
 class SignupForm(FlaskForm):
@@ -32,7 +25,7 @@ class ButtonForm(FlaskForm):
 
 class WalkInForm(FlaskForm):
     name = StringField(_l("Name of someone who came without signing up"), filters=[strip],
-                       validators=[DataRequired(_l("Write the person's name.")), _max(WALK_IN_NAME_MAX)],
+                       validators=[DataRequired(_l("Write the person's name.")), at_most(WALK_IN_NAME_MAX)],
                        render_kw={"maxlength": WALK_IN_NAME_MAX, "autocomplete": "off"})
 
 
@@ -47,27 +40,27 @@ class WalkInCountForm(FlaskForm):
 class NeedForm(FlaskForm):
     text = StringField(_l("A local need"), filters=[strip],
                        description=_l("A short item, e.g. “no safe crossing by the school”."),
-                       validators=[DataRequired(_l("Write the need.")), _max(NEED_MAX)],
+                       validators=[DataRequired(_l("Write the need.")), at_most(NEED_MAX)],
                        render_kw={"maxlength": NEED_MAX, "autocomplete": "off"})
 
 
 class IdeaForm(FlaskForm):
     title = StringField(_l("The idea in a few words"), filters=[strip],
-                        validators=[DataRequired(_l("Give the idea a title.")), _max(IDEA_TITLE_MAX)],
+                        validators=[DataRequired(_l("Give the idea a title.")), at_most(IDEA_TITLE_MAX)],
                         render_kw={"maxlength": IDEA_TITLE_MAX})
     description = TextAreaField(
-        _l("Description"), filters=[strip], validators=[Optional(), _max(IDEA_TEXT_MAX)],
+        _l("Description"), filters=[strip], validators=[Optional(), at_most(IDEA_TEXT_MAX)],
         description=_l("What should change, where, and who would benefit. You can use Markdown."),
         render_kw={"rows": 4, "maxlength": IDEA_TEXT_MAX})
     raised_by_names = StringField(
-        _l("Raised by (people not on the list)"), filters=[strip], validators=[Optional(), _max(RAISED_BY_MAX)],
+        _l("Raised by (people not on the list)"), filters=[strip], validators=[Optional(), at_most(RAISED_BY_MAX)],
         description=_l("Names of those who raised it and did not sign up, separated by commas."),
         render_kw={"maxlength": RAISED_BY_MAX, "autocomplete": "off"})
 
 
 class MinutesForm(FlaskForm):
     minutes = TextAreaField(
-        _l("Minutes"), filters=[strip], validators=[Optional(), _max(MINUTES_MAX)],
+        _l("Minutes"), filters=[strip], validators=[Optional(), at_most(MINUTES_MAX)],
         description=_l("What was said and agreed. You can use Markdown: **bold**, lists, headings."),
         render_kw={"rows": 10, "maxlength": MINUTES_MAX})
 

@@ -3,45 +3,39 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
+
+from pbflow.core.fields import at_most, strip
+from pbflow.meetings.models import IDEA_TEXT_MAX, IDEA_TITLE_MAX
 
 BODY_MAX = 5000
-TITLE_MAX = 200
 REASON_MAX = 500
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, lists, [links](https://…).")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _max(limit):
-    return Length(max=limit, message=_l("Use at most %(max)d characters."))
 
 
 class CommentForm(FlaskForm):
     """A new thread or a reply."""
 
     body = TextAreaField(_l("Your comment"), description=MARKDOWN_HINT, filters=[strip],
-                         validators=[DataRequired(_l("Write your comment first.")), _max(BODY_MAX)],
+                         validators=[DataRequired(_l("Write your comment first.")), at_most(BODY_MAX)],
                          render_kw={"rows": 4, "maxlength": BODY_MAX})
 
 
 class IdeaForm(FlaskForm):
     title = StringField(_l("Your idea in a few words"), filters=[strip],
-                        validators=[DataRequired(_l("Give your idea a title.")), _max(TITLE_MAX)],
-                        render_kw={"maxlength": TITLE_MAX})
+                        validators=[DataRequired(_l("Give your idea a title.")), at_most(IDEA_TITLE_MAX)],
+                        render_kw={"maxlength": IDEA_TITLE_MAX})
     description = TextAreaField(
-        _l("Description"), filters=[strip], validators=[Optional(), _max(BODY_MAX)],
+        _l("Description"), filters=[strip], validators=[Optional(), at_most(IDEA_TEXT_MAX)],
         description=_l("What should change, where, and who would benefit. You can use Markdown."),
-        render_kw={"rows": 5, "maxlength": BODY_MAX})
+        render_kw={"rows": 5, "maxlength": IDEA_TEXT_MAX})
 
 
 class HideForm(FlaskForm):
     reason = TextAreaField(
         _l("Why you hide it"), filters=[strip],
         description=_l("Residents see only that the moderator hid the post; coordinators see this reason."),
-        validators=[DataRequired(_l("Give the reason for hiding the post.")), _max(REASON_MAX)],
+        validators=[DataRequired(_l("Give the reason for hiding the post.")), at_most(REASON_MAX)],
         render_kw={"rows": 2, "maxlength": REASON_MAX})
 
 

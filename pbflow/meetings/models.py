@@ -11,6 +11,9 @@ from pbflow.core.database import utcnow
 from pbflow.core.models import IdMixin, TimestampMixin
 from pbflow.extensions import db
 
+IDEA_TITLE_MAX = 200  # an idea's title, whether recorded at a meeting or posted online
+IDEA_TEXT_MAX = 5000
+
 
 class MeetingFormat(enum.StrEnum):
     IN_PERSON = "in_person"
@@ -243,8 +246,8 @@ class Idea(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "meeting_ideas"
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    title: Mapped[str] = mapped_column(String(IDEA_TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown, at most IDEA_TEXT_MAX
     raised_by_names: Mapped[str] = mapped_column(String(300), default="")  # people without an account
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
