@@ -46,3 +46,8 @@ def can_turn_into_draft(user, meeting, idea, raiser_ids=()):
     if not signed_in(user) or idea.proposal_id is not None:
         return False
     return (can_manage(user, meeting) or idea.created_by_id == user.id or user.id in raiser_ids)
+
+
+def can_add_venue(user):
+    """Ambassadors and coordinators keep the list of venues."""
+    return signed_in(user) and user.has_role(Role.AMBASSADOR, Role.COORDINATOR)
