@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app seed-demo | create-user | seed-bench."""
+"""Command-line tasks: flask --app app seed-demo | create-user | seed-bench | send-reminders."""
 
 import click
 from flask.cli import with_appcontext
@@ -9,6 +9,7 @@ from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role
 from pbflow.accounts.passwords import password_problem
 from pbflow.extensions import db
+from pbflow.meetings import reminders
 from pbflow.proposals import bench_data
 
 
@@ -51,7 +52,16 @@ def create_user(email, name, roles, password):
         db.session.commit()
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Remind the people with a place at a meeting starting within 24 hours (cron runs this hourly)."""
+    sent = reminders.send_reminders()
+    click.echo(f"Sent {sent} reminders.")
+
+
 def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(bench_data.seed_bench)
+    app.cli.add_command(send_reminders)

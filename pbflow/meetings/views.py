@@ -46,4 +46,10 @@ def show(meeting_id):
     return render("meetings/show.html", **page_context(meeting))
 
 
-from pbflow.meetings import views_day, views_discussion, views_signups  # noqa: E402, F401
+from pbflow.meetings import (  # noqa: E402, F401
+    views_day,
+    views_discussion,
+    views_feeds,
+    views_schedule,
+    views_signups,
+)

@@ -38,7 +38,9 @@ def index():
     edition = editions.current_edition()
     form = CalendarFilterForm(request.args)
     form.set_choices(editions.districts(), ambassador_queries.areas())
-    context = {"form": form, "edition": edition, "may_schedule": _schedulable_areas(edition, count_only=True)}
+    feed_args = {name: request.args[name] for name in ("district", "area", "format") if request.args.get(name)}
+    context = {"form": form, "edition": edition, "may_schedule": _schedulable_areas(edition, count_only=True),
+               "feed_args": feed_args}
     if not form.validate() or edition is None:
         return render("meetings/index.html", "meetings/_calendar_results.html",
                       status=400 if form.errors else 200, page=None, url_args={}, **context)

@@ -1,3 +1,8 @@
-from tests.access import EVERYONE  # noqa: F401  (pages are added as they land)
+from tests.access import AMBASSADORS, EVERYONE
 
-PAGES = {}
+PAGES = {
+    "/meetings/": EVERYONE,
+    "/meetings/calendar.ics": EVERYONE,
+    "/meetings/new": AMBASSADORS,
+    "/meetings/venues": AMBASSADORS,
+}
