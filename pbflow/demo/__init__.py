@@ -90,7 +90,7 @@ def seed_users():
 
 
 def seed():
-    from pbflow.demo import proposals, stage_one
+    from pbflow.demo import meetings, proposals, stage_one
 
     seed_districts()
     seed_units()
@@ -98,6 +98,7 @@ def seed():
     db.session.flush()
     stage_one.seed(DEMO_PASSWORD)
     proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
+    meetings.seed(stage_one.EDITION_NAME)
     db.session.commit()
     seed_past_results()
 

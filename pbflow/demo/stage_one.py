@@ -80,11 +80,12 @@ TRAINING = [
 
 
 def _dates(today):
-    """Residents' meetings are open today, so a first run shows held meetings, upcoming ones and an
+    """Residents' meetings are open today (and opened weeks ago, so the demo's meeting held three weeks
+    ago lies inside the stage), so a first run shows held meetings, upcoming ones and an
     open online discussion, and drafts can be sent to the verifying units."""
     return {
-        "recruitment_opens": today - timedelta(days=50), "recruitment_closes": today - timedelta(days=11),
-        "meetings_open": today - timedelta(days=10), "meetings_close": today + timedelta(days=40),
+        "recruitment_opens": today - timedelta(days=50), "recruitment_closes": today - timedelta(days=26),
+        "meetings_open": today - timedelta(days=25), "meetings_close": today + timedelta(days=40),
         "workshops_open": today + timedelta(days=41), "workshops_close": today + timedelta(days=80),
         "marathons_open": today + timedelta(days=81), "marathons_close": today + timedelta(days=110),
         "submission_deadline": today + timedelta(days=115),

@@ -5,16 +5,16 @@ from sqlalchemy import func, select
 from pbflow.accounts.models import Role, User
 from pbflow.core.models import AuditEvent
 from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
+from pbflow.demo import meetings as demo_meetings
 from pbflow.demo import proposals as demo_proposals
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.feedback.models import UnitMembership, VerifyingUnit
 
 
-def counts(app):
+def counts(app, models=(District, VerifyingUnit, User, UnitMembership)):
     with app.app_context():
-        return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-                for model in (District, VerifyingUnit, User, UnitMembership)}
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in models}
 
 
 def test_demo_data_loads_krakow_and_one_person_per_role_and_is_safe_twice(app, runner):
@@ -125,3 +125,50 @@ def test_demo_proposals_walk_the_pathway_with_versions_co_authors_and_costs(app,
         verbs = db.session.scalars(select(AuditEvent.verb).where(AuditEvent.object_id == found[4].id,
                                                                  AuditEvent.object_type == "proposals")).all()
         assert verbs[-2:] == ["proposal.mark_ready", "proposal.published"]
+
+
+def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
+    from pbflow.editions.models import Area
+    from pbflow.meetings import records
+    from pbflow.meetings.models import (
+        Comment,
+        Idea,
+        IdeaSupport,
+        Meeting,
+        MeetingSignup,
+        Need,
+        Venue,
+        WalkIn,
+    )
+    from pbflow.proposals.models import Proposal
+
+    models = (Venue, Meeting, MeetingSignup, WalkIn, Need, Idea, IdeaSupport, Comment)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = counts(app, models)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert counts(app, models) == first
+    assert first["Venue"] == 4 and first["Meeting"] == 4
+    with app.app_context():
+        found = {m.title: m for m in db.session.scalars(select(Meeting))}
+        held = found[demo_meetings.HELD_TITLE]
+        assert held.status == "held" and held.held_at is not None
+        assert held.attendance == records.counted_attendance(held) == 5 + 2 + 3
+        draft = db.session.scalar(select(Proposal).where(Proposal.title == demo_meetings.LINKED_DRAFT))
+        assert draft.origin_meeting_id == held.id
+        assert db.session.scalar(select(Idea.proposal_id).where(Idea.meeting_id == held.id,
+                                                                Idea.title == draft.title)) == draft.id
+        for meeting in found.values():
+            seats = db.session.scalars(select(MeetingSignup.seats).where(MeetingSignup.meeting_id == meeting.id,
+                                                                         MeetingSignup.status == "confirmed")).all()
+            assert meeting.confirmed_seats == sum(seats) <= meeting.capacity
+            assert meeting.district_id == db.session.get(Area, meeting.area_id).district_id
+        planned = [m for m in found.values() if m.status == "planned" and not m.is_online]
+        assert len(planned) == 2 and all(m.free_seats > 0 for m in planned) and any(m.what_to_bring for m in planned)
+        online = found[demo_meetings.ONLINE_TITLE]
+        from pbflow.meetings import discussion
+
+        assert discussion.phase(online) is discussion.Phase.OPEN
+        for idea in db.session.scalars(select(Idea).where(Idea.meeting_id == online.id)):
+            assert idea.support_count == db.session.scalar(
+                select(func.count()).select_from(IdeaSupport).where(IdeaSupport.idea_id == idea.id))
+        assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.parent_id.is_not(None))) == 3
