@@ -15,7 +15,7 @@ from pbflow.core.htmx import render
 from pbflow.core.navigation import nav_item, signed_in_with
 from pbflow.core.permissions import authorize, public, role_required, signed_in
 from pbflow.editions import services as editions
-from pbflow.editions.models import Area
+from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
 from pbflow.proposals import forms_lists as forms
 from pbflow.proposals import policy, queries_lists
@@ -86,7 +86,10 @@ def area(area_id):
     edition = editions.current_edition()
     authorize(policy.is_coordinator(current_user)
               or (edition is not None and is_ambassador_of(current_user, area.id, edition.id)))
-    context = {"area": area, "edition": edition}
+    # The ambassador sends the area's drafts to the verifying units from here (the state machine decides).
+    send_open = edition is not None and any(editions.stage_is_open(edition, stage)
+                                            for stage in (Stage.MEETINGS, Stage.WORKSHOPS))
+    context = {"area": area, "edition": edition, "show_send": send_open}
     if edition is None:
         return render("proposals/list_area.html", RESULTS, form=None, page=None, has_editions=False, **context)
     return _filtered_list("proposals/list_area.html", forms.AreaFilterForm, "proposal_lists.area", with_counts=True,

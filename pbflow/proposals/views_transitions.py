@@ -253,7 +253,10 @@ def act(proposal_id, action):
             return _form_page(proposal, transition, form, status=status, error=str(error))
         return _proposal_page(proposal, status, str(error))
     message = _success_message(action, proposal, kwargs.get("into"))
+    area_id = proposal.area_id
     db.session.commit()
     flash(message, "success")
+    if request.form.get("return_to") == "area" and area_id is not None:  # sent from the area's list
+        return see_other(url_for("proposal_lists.area", area_id=area_id))
     return see_other(url_for("proposals.show", proposal_id=proposal_id))
 

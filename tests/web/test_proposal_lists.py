@@ -357,3 +357,51 @@ def test_list_pages_run_the_same_number_of_queries_for_3_and_30_proposals(
         response = client.get(url)
     assert response.status_code == 200
     assert len(few) == len(many), "\n".join(many)
+
+
+def test_the_ambassador_sends_a_draft_of_their_area_to_consultation_from_its_list(app, client, edition, ambassador,
+                                                                                 make_proposal, districts):
+    from pbflow.core.models import AuditEvent
+    from pbflow.proposals.models import Proposal
+
+    area = ambassador["area"]
+    draft = make_proposal(edition, title="Szkic do ekspertów", district=districts[13], area=area)
+    make_proposal(edition, title="Gotowy", district=districts[13], area=area, status="ready")
+    page = client.get(f"/proposals/area/{area.id}").get_data(as_text=True)
+    assert page.count("Send to the verifying units<span") == 1  # only the draft has the button
+    response = client.post(f"/proposals/{draft.id}/actions/send_to_consultation", data={"return_to": "area"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/proposals/area/{area.id}")
+    with app.app_context():
+        assert db.session.get(Proposal, draft.id).status == "in_consultation"
+        assert db.session.scalar(db.select(AuditEvent).where(
+            AuditEvent.verb == "proposal.send_to_consultation", AuditEvent.object_id == draft.id)) is not None
+    assert "Send to the verifying units<span" not in client.get(f"/proposals/area/{area.id}").get_data(as_text=True)
+
+
+def test_an_incomplete_draft_is_not_sent_and_says_what_is_missing(app, client, edition, ambassador, make_proposal,
+                                                                  districts):
+    draft = make_proposal(edition, title="Pusty szkic", district=districts[13], area=ambassador["area"], lines=[])
+    response = client.post(f"/proposals/{draft.id}/actions/send_to_consultation", data={"return_to": "area"})
+    assert response.status_code in (409, 422) and "cost estimate" in response.get_data(as_text=True)
+
+
+def test_outside_the_meetings_and_workshops_stages_there_is_no_send_button(app, client, login, make_edition,
+                                                                          make_ambassador, make_area, make_user,
+                                                                          make_proposal, districts):
+    edition = make_edition(open_stage="marathons")
+    user = make_user("Ola Nowak", "ola.nowak@example.org", locale="en")
+    area = make_area(districts[2], "Osiedle Oficerskie")
+    make_ambassador(edition, area, user)
+    login(client, user)
+    draft = make_proposal(edition, title="Spóźniony szkic", district=districts[2], area=area)
+    assert "Send to the verifying units" not in client.get(f"/proposals/area/{area.id}").get_data(as_text=True)
+    response = client.post(f"/proposals/{draft.id}/actions/send_to_consultation", data={"return_to": "area"})
+    assert response.status_code >= 400
+
+
+def test_another_areas_ambassador_cannot_send_its_draft(app, client, edition, ambassador, make_proposal, make_area,
+                                                        districts):
+    other = make_area(districts[13], "Osiedle Obce")
+    draft = make_proposal(edition, title="Cudzy szkic", district=districts[13], area=other)
+    response = client.post(f"/proposals/{draft.id}/actions/send_to_consultation", data={"return_to": "area"})
+    assert response.status_code in (403, 404)
