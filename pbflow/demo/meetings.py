@@ -28,7 +28,6 @@ from pbflow.meetings.models import (
     Meeting,
     MeetingFormat,
     MeetingSignup,
-    MeetingStatus,
     Need,
     SignupStatus,
     Venue,
@@ -200,10 +199,8 @@ def seed_held(edition, area, people, venue, today):
             draft.origin_meeting_id = meeting.id
         db.session.add(idea)
     db.session.flush()
-    meeting.attendance = records.counted_attendance(meeting)
-    meeting.status = MeetingStatus.HELD.value
-    meeting.held_at = starts + timedelta(hours=2, minutes=15)
-    audit.record(organiser, "meeting.held", meeting, attendance=meeting.attendance, demo=True)
+    records.mark_held(organiser, meeting)  # freezes the attendance as the meeting day page does
+    meeting.held_at = starts + timedelta(hours=2, minutes=15)  # held three weeks ago, not today
 
 
 def seed_upcoming(edition, people, venues, by_district, today):
