@@ -68,6 +68,7 @@ def _import_models():
     from pbflow.past_results import models as _past_results  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
     from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
+    from pbflow.workshops import models as _workshops  # noqa: F401
 
 
 def _register_blueprints(app):
@@ -80,6 +81,7 @@ def _register_blueprints(app):
     from pbflow.ambassadors.views_review import bp as applications_bp
     from pbflow.ambassadors.views_training import bp as training_bp
     from pbflow.core.views import bp as core_bp
+    from pbflow.core.views_notifications import bp as notifications_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
     from pbflow.meetings.views import bp as meetings_bp
@@ -108,6 +110,13 @@ def _register_blueprints(app):
     app.register_blueprint(proposal_lists_bp)
     app.register_blueprint(proposal_history_bp)
     app.register_blueprint(proposal_transitions_bp)
+    app.register_blueprint(notifications_bp)
+
+    from pbflow.feedback import views as feedback_views
+    from pbflow.workshops import views as workshop_views
+
+    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
 
 def _register_hooks(app):

@@ -193,7 +193,9 @@ def make_edition(app, districts):
     from pbflow.core import clock
     from pbflow.editions.models import DistrictBudget, Edition
 
-    def factory(name="Wspólne Projekty 2026", open_stage="recruitment", current=True, pool=1_000_000_00, **overrides):
+    def factory(name="Wspólne Projekty 2026", open_stage="recruitment", current=True, pool=1_000_000_00,
+                criteria=False, **overrides):
+        """`criteria=True` gives the edition the default feedback criteria, as a new edition has them."""
         stages = ["recruitment", "meetings", "workshops", "marathons"]
         start = clock.today() - timedelta(days=10 + 30 * stages.index(open_stage)) if open_stage else clock.today() + timedelta(days=5)
         dates = {}
@@ -209,12 +211,22 @@ def make_edition(app, districts):
                 db.session.execute(db.update(Edition).values(is_current=False))
             edition = Edition(**values)
             edition.budgets = [DistrictBudget(district_id=d.id, pool=pool) for d in districts]
+            if criteria:
+                _add_default_criteria(edition)
             db.session.add(edition)
             db.session.commit()
             db.session.refresh(edition)
             db.session.expunge(edition)
             return edition
     return factory
+
+
+def _add_default_criteria(edition):
+    from pbflow.editions.models import FeedbackCriterion
+    from pbflow.editions.services_admin import DEFAULT_CRITERIA
+
+    edition.criteria = [FeedbackCriterion(position=n, title=title, description=description)
+                        for n, (title, description) in enumerate(DEFAULT_CRITERIA, 1)]
 
 
 @pytest.fixture
@@ -352,4 +364,116 @@ def make_meeting(app, make_ambassador):
             db.session.refresh(meeting)
             db.session.expunge(meeting)
             return meeting
+    return factory
+
+
+# --- Stage III: verifying units, routings, feedback ---------------------------------
+
+@pytest.fixture
+def make_unit(app):
+    """A verifying unit; set-up only (coordinators manage units through pbflow/feedback/units.py)."""
+    from pbflow.feedback.models import VerifyingUnit
+
+    counter = iter(range(1, 10_000))
+
+    def factory(name=None, short_name=None, field="Zieleń miejska",
+                responsibilities="parki, skwery, drzewa, zieleń, trawniki, ogrody"):
+        n = next(counter)
+        with app.app_context():
+            unit = VerifyingUnit(code=f"unit-{n}", name=name or f"Zarząd Zieleni Miejskiej {n}",
+                                 short_name=short_name or f"ZZM{n}", field=field, responsibilities=responsibilities,
+                                 contact_email=f"jednostka{n}@example.org")
+            db.session.add(unit)
+            db.session.commit()
+            db.session.refresh(unit)
+            db.session.expunge(unit)
+            return unit
+    return factory
+
+
+@pytest.fixture
+def make_expert(app, make_user):
+    """An expert of a unit (a new person unless `user` is given)."""
+    from pbflow.feedback.models import UnitMembership
+
+    def factory(unit, user=None, **values):
+        user = user or make_user(roles=[Role.EXPERT], **values)
+        with app.app_context():
+            accounts.grant_role(None, db.session.merge(user), Role.EXPERT)
+            db.session.add(UnitMembership(unit_id=unit.id, user_id=user.id))
+            db.session.commit()
+        return user
+    return factory
+
+
+@pytest.fixture
+def make_routing(app):
+    """A proposal routed to a unit, due in `due_in_days`; set-up only (the application routes through
+    pbflow/feedback/routing.py). The proposal's status is not touched."""
+    from datetime import timedelta
+
+    from pbflow.core import clock
+    from pbflow.core.database import utcnow
+    from pbflow.feedback.models import Routing
+    from pbflow.proposals.models import Proposal
+
+    def factory(proposal, unit, due_in_days=14, routed_days_ago=0, **values):
+        with app.app_context():
+            row = db.session.get(Proposal, proposal.id)
+            routing = Routing(proposal_id=row.id, unit_id=unit.id, edition_id=row.edition_id,
+                              district_id=row.district_id, due_on=clock.today() + timedelta(days=due_in_days),
+                              routed_at=utcnow() - timedelta(days=routed_days_ago), **values)
+            db.session.add(routing)
+            db.session.commit()
+            db.session.refresh(routing)
+            db.session.expunge(routing)
+            return routing
+    return factory
+
+
+@pytest.fixture
+def make_feedback(app):
+    """Feedback of a routing's unit on the proposal's current version, one point per edition criterion.
+
+    `results` maps criterion positions (0-based) to a result; the rest "meets". Published unless told
+    otherwise; the routing is marked answered when published. Set-up only: the application writes
+    feedback through pbflow/feedback/reviews.py."""
+    from pbflow.core.database import utcnow
+    from pbflow.editions.models import Edition, FeedbackCriterion
+    from pbflow.feedback.models import AnswerStatus, Feedback, FeedbackPoint, Routing
+    from pbflow.proposals.models import Proposal
+
+    def factory(routing, author=None, results=None, verdict="needs_changes", published=True, round=None,
+                suggestions="Proszę doprecyzować lokalizację.", **values):
+        results = results or {}
+        with app.app_context():
+            routing_row = db.session.get(Routing, routing.id)
+            proposal = db.session.get(Proposal, routing_row.proposal_id)
+            edition = db.session.get(Edition, proposal.edition_id)
+            if not edition.criteria:
+                _add_default_criteria(edition)
+                db.session.flush()
+            criteria = db.session.scalars(db.select(FeedbackCriterion).where(
+                FeedbackCriterion.edition_id == proposal.edition_id).order_by(FeedbackCriterion.position)).all()
+            feedback = Feedback(
+                routing_id=routing_row.id, proposal_id=proposal.id, unit_id=routing_row.unit_id,
+                round=round or routing_row.round, version_number=proposal.current_version,
+                author_id=getattr(author, "id", None), status="published" if published else "draft",
+                verdict=verdict, cost_assessment=values.pop("cost_assessment", "realistic"),
+                suggestions=suggestions, published_at=utcnow() if published else None, **values)
+            for i, criterion in enumerate(criteria):
+                result = results.get(i, "meets")
+                needs = result in ("needs_change", "does_not_meet")
+                feedback.points.append(FeedbackPoint(
+                    proposal_id=proposal.id, criterion_id=criterion.id, position=i, criterion_title=criterion.title,
+                    result=result, correctable=True if needs else None, note="Uwaga eksperta." if needs else "",
+                    answer_status=(AnswerStatus.OPEN if needs and published else AnswerStatus.NONE).value))
+            db.session.add(feedback)
+            if published:
+                routing_row.status = "answered"
+                routing_row.answered_at = utcnow()
+            db.session.commit()
+            db.session.refresh(feedback)
+            db.session.expunge(feedback)
+            return feedback
     return factory

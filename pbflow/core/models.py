@@ -36,3 +36,23 @@ class AuditEvent(IdMixin, db.Model):
 
     def __repr__(self):
         return f"<AuditEvent {self.verb} {self.object_type}:{self.object_id}>"
+
+
+class Notification(IdMixin, db.Model):
+    """Something a person should know: shown in the header count and on their notifications page.
+
+    The text is composed when shown, in the reader's language, from `kind` and `data`."""
+
+    __tablename__ = "notifications"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_notifications_user_list", "user_id", "id"),
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+    )

@@ -41,7 +41,10 @@ def template_context():
 
 
 def init_app(app):
+    from pbflow.core import notifications
+
     app.context_processor(template_context)
+    app.context_processor(notifications.template_context)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

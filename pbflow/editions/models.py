@@ -112,6 +112,8 @@ class Edition(IdMixin, TimestampMixin, db.Model):
     summary_min_chars: Mapped[int] = mapped_column(default=60, server_default="60")
     summary_max_chars: Mapped[int] = mapped_column(default=250, server_default="250")
     description_max_chars: Mapped[int] = mapped_column(default=5000, server_default="5000")
+    # How many days a verifying unit has to give feedback on a routed proposal.
+    feedback_due_days: Mapped[int] = mapped_column(default=14, server_default="14")
 
     budgets: Mapped[list["DistrictBudget"]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="DistrictBudget.district_id")
@@ -127,6 +129,7 @@ class Edition(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("citywide_cap_percent > 0 AND citywide_cap_percent <= 100", name="citywide_cap_percent_range"),
         CheckConstraint("title_max_chars > 0 AND summary_min_chars >= 0 AND summary_max_chars >= summary_min_chars "
                         "AND description_max_chars > 0", name="form_limits_sensible"),
+        CheckConstraint("feedback_due_days > 0 AND feedback_due_days <= 365", name="feedback_due_days_range"),
     )
 
     def stage_dates(self):

@@ -19,7 +19,7 @@ from pbflow.meetings.models import Idea, IdeaRaiser
 from pbflow.proposals import invitations, queries
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals import services as proposals
-from pbflow.proposals.models import DraftVisibility, Proposal, ProposalStatus
+from pbflow.proposals.models import DraftVisibility, Proposal
 
 TITLE_MAX = 200
 
@@ -38,7 +38,6 @@ def draft_visible(user, proposal, may_manage):
     if not proposal_policy.signed_in(user):
         return False
     return (proposal_policy.is_coordinator(user) or proposal_policy.is_author(user, proposal)
-            or (proposal_policy.is_expert(user) and proposal.state is not ProposalStatus.DRAFT)
             or proposal.draft_visibility == DraftVisibility.EDITION.value)
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from pbflow.accounts.models import Role
 from pbflow.ambassadors.policy import is_ambassador_of
 from pbflow.extensions import db
+from pbflow.proposals import hooks
 from pbflow.proposals.models import AuthorRole, DraftVisibility, ProposalAuthor, ProposalStatus
 
 FINAL = frozenset({ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
@@ -59,8 +60,8 @@ def can_view(user, proposal):
         return False
     if is_coordinator(user) or is_author(user, proposal):
         return True
-    if is_expert(user) and proposal.state is not ProposalStatus.DRAFT:
-        return True  # sent to the verifying units; routing to particular units comes with consultations
+    if hooks.may_view(user, proposal):
+        return True  # e.g. experts of a unit the proposal was routed to (Stage III registers it)
     if proposal.draft_visibility == DraftVisibility.EDITION.value:
         return True
     return is_area_ambassador(user, proposal)

@@ -17,7 +17,7 @@ from pbflow.core.database import utcnow
 from pbflow.editions import services as editions
 from pbflow.editions.models import Stage
 from pbflow.extensions import db
-from pbflow.proposals import policy
+from pbflow.proposals import hooks, policy
 from pbflow.proposals import services as proposals
 from pbflow.proposals.models import Proposal, ProposalStatus
 
@@ -93,6 +93,8 @@ def _check(actor, proposal, action):
                                          stages=names))
     if action not in ("withdraw", "merge") and clock.today() > edition.submission_deadline:
         raise TransitionNotAllowed(_("The submission deadline of %(edition)s has passed.", edition=edition.name))
+    for check in hooks.GUARDS.get(action, ()):
+        check(actor, proposal)
     return transition
 
 
@@ -102,6 +104,8 @@ def _move(actor, proposal, transition, **data):
     proposal.status_changed_at = utcnow()
     audit.record(actor, f"proposal.{transition.action}", proposal, **{"from": previous, **data})
     db.session.flush()
+    for follow in hooks.AFTER.get(transition.action, ()):
+        follow(actor, proposal, **data)
     return proposal
 
 

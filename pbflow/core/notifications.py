@@ -1,0 +1,98 @@
+"""In-app notifications with an e-mail copy: one call tells a person, in their own language.
+
+Each domain registers its kinds (a message and a mail subject with %(name)s placeholders);
+`notify()` adds a row per person to the current transaction and sends the e-mail. The
+text is composed again when the list is shown, so it follows the reader's language."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select, update
+
+from pbflow.core.database import utcnow
+from pbflow.core.mail import send_mail
+from pbflow.core.models import Notification
+from pbflow.extensions import db
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class Kind:
+    message: object  # lazy string with %(placeholders)s from the notification's data
+    subject: object
+
+
+KINDS = {}
+
+
+def register(kind, message, subject):
+    KINDS[kind] = Kind(message, subject)
+
+
+def text_of(notification):
+    kind = KINDS.get(notification.kind)
+    if kind is None:
+        return str(_l("A notification"))
+    try:
+        return str(kind.message) % (notification.data or {})
+    except (KeyError, TypeError, ValueError):
+        return str(kind.message)
+
+
+def _absolute(url):
+    if url.startswith(("http://", "https://")):
+        return url
+    return current_app.config["BASE_URL"].rstrip("/") + url
+
+
+def notify(recipients, kind, url, mail=True, **data):
+    """Tell each person (User objects; the acting person is left out by callers who wish)."""
+    if kind not in KINDS:
+        raise KeyError(f"notification kind {kind!r} is not registered")
+    seen = set()
+    for person in recipients:
+        if person is None or person.id in seen or getattr(person, "is_deleted", False):
+            continue
+        seen.add(person.id)
+        notification = Notification(user_id=person.id, kind=kind, data=data, url=url)
+        db.session.add(notification)
+        if mail and person.email:
+            with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                body = "\n\n".join([text_of(notification), _absolute(url), str(_l(
+                    "You get this e-mail because you take part in the participatory budget in pbflow. "
+                    "All your notifications are on the Notifications page."))])
+                send_mail(person.email, str(KINDS[kind].subject) % data, body)
+    db.session.flush()
+
+
+def unread_count(user):
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def page(user, before_id=None, size=PAGE_SIZE):
+    """Newest first, a keyset page: (rows, id to continue before, or None)."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    rows = db.session.scalars(query.order_by(Notification.id.desc()).limit(size + 1)).all()
+    return rows[:size], (rows[size - 1].id if len(rows) > size else None)
+
+
+def mark_read(user, notification_id=None):
+    """One notification, or all of them; returns how many changed (no audit: reading changes nothing)."""
+    statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        statement = statement.where(Notification.id == notification_id)
+    return db.session.execute(statement.values(read_at=utcnow())).rowcount
+
+
+def template_context():
+    """The header's unread count, read once per page and only for people signed in."""
+    return {"unread_notifications": lambda: unread_count(current_user)}

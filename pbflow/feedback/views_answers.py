@@ -1,0 +1,5 @@
+"""Stage III views: answers."""
+
+from flask import Blueprint
+
+bp = Blueprint("answers", __name__)

@@ -1,0 +1,5 @@
+"""Stage III views: feedback."""
+
+from flask import Blueprint
+
+bp = Blueprint("feedback", __name__)

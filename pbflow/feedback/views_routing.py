@@ -1,0 +1,5 @@
+"""Stage III views: routing."""
+
+from flask import Blueprint
+
+bp = Blueprint("routing", __name__)

@@ -1,0 +1,1 @@
+"""Stage III, in person: expert workshops for groups of proposals and individual consultation slots."""
