@@ -3,6 +3,8 @@
 Experts see only proposals routed to their unit; authors answer but never edit feedback;
 experts never edit proposals (proposals.policy.can_edit knows nothing of them)."""
 
+import contextlib
+
 from sqlalchemy import exists, select
 
 from pbflow.accounts.models import Role
@@ -23,10 +25,8 @@ def unit_ids_of(user):
     if cached is None:
         cached = frozenset(db.session.scalars(select(UnitMembership.unit_id).where(
             UnitMembership.user_id == user.id)))
-        try:
+        with contextlib.suppress(AttributeError):  # an object that takes no attributes: ask again next time
             user._pbflow_unit_ids = cached
-        except AttributeError:  # an object that takes no attributes: ask again next time
-            pass
     return cached
 
 

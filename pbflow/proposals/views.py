@@ -6,7 +6,7 @@ from flask_login import current_user
 from pbflow.core.htmx import render
 from pbflow.core.permissions import authorize, public
 from pbflow.extensions import login_manager
-from pbflow.proposals import costs, policy, queries, transitions
+from pbflow.proposals import costs, hooks, policy, queries, transitions
 from pbflow.proposals import services as proposals
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -32,6 +32,7 @@ def page_context(proposal, version=None):
         "proposal": proposal, "version": version, "cap": check,
         "lines": [costs.CostLine.from_json(line) for line in version.cost_lines or []],
         "policy": policy, "actions": transitions.available(current_user, proposal),
+        "sections": hooks.sections(current_user, proposal),  # what later stages add (feedback, workshops)
     }
 
 
