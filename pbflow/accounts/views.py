@@ -16,6 +16,14 @@ from pbflow.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
+
+@bp.app_context_processor
+def roles_in_templates():
+    """Templates ask `current_user.has_role(Role.COORDINATOR)`; core's templating knows nothing of roles."""
+    from pbflow.accounts.models import Role
+
+    return {"Role": Role}
+
 AUTH_LIMIT = "30 per minute"
 
 

@@ -4,7 +4,6 @@ import json
 
 from flask_babel import get_locale
 
-from pbflow.accounts.models import Role
 from pbflow.core.markdown import render_markdown
 from pbflow.core.navigation import navigation_items
 from pbflow.core.urls import current_page
@@ -35,7 +34,6 @@ def template_context():
         "current_locale": str(get_locale() or "pl"),
         "htmx_file": HTMX_FILE,
         "htmx_config": json.dumps(HTMX_CONFIG),
-        "Role": Role,
         "current_page": current_page,
     }
 
