@@ -85,3 +85,28 @@ def can_answer(user, proposal):
 
 def can_reply_as_expert(user, feedback):
     return is_unit_expert(user, feedback.unit_id)
+
+
+# --- Part 3: the expert's workspace, snippets, marking feedback as received -------------------
+
+def can_open_workspace(user, routing):
+    """The workspace of a routing: coordinators, and the routed unit's experts while it is not cancelled."""
+    if is_coordinator(user):
+        return True
+    return routing.state is not RoutingStatus.CANCELLED and is_unit_expert(user, routing.unit_id)
+
+
+def can_use_snippets(user, unit_id):
+    """A unit's answer snippets: its experts write and use them; coordinators help."""
+    return is_coordinator(user) or is_unit_expert(user, unit_id)
+
+
+def may_mark_feedback_received(user, proposal, routings):
+    """Coordinators may decide early; an expert only for a unit the proposal is routed to, once
+    no routed unit still owes feedback. `routings`: the proposal's (unit_id, status) pairs."""
+    if is_coordinator(user):
+        return True
+    live = [(unit_id, status) for unit_id, status in routings if status != RoutingStatus.CANCELLED.value]
+    mine = unit_ids_of(user)
+    return (signed_in(user) and user.has_role(Role.EXPERT) and any(unit_id in mine for unit_id, _ in live)
+            and all(status != RoutingStatus.PENDING.value for _, status in live))
