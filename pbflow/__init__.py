@@ -84,6 +84,7 @@ def _register_blueprints(app):
     from pbflow.core.views_notifications import bp as notifications_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
+    from pbflow.home.views import bp as home_bp
     from pbflow.meetings.views import bp as meetings_bp
     from pbflow.past_results.views import bp as past_results_bp
     from pbflow.proposals.views import bp as proposals_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app):
     from pbflow.proposals.views_transitions import bp as proposal_transitions_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(training_bp)

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -23,6 +23,26 @@ def roles_in_templates():
     from pbflow.accounts.models import Role
 
     return {"Role": Role}
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render("accounts/privacy.html", version=services.PRIVACY_NOTICE_VERSION)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Remember the language: in the session for visitors, in the profile for users."""
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            services.set_locale(current_user, locale)
+            db.session.commit()
+    return see_other(safe_next(request.form.get("next")) or url_for("home.index"))
+
 
 AUTH_LIMIT = "30 per minute"
 
@@ -50,7 +70,7 @@ def register():
             db.session.commit()
             login_user(user)
             flash(_("Welcome to pbflow, %(name)s. Your account is ready.", name=user.name), "success")
-            return see_other(url_for("core.home"))
+            return see_other(url_for("home.index"))
     return form_page("accounts/register.html", form=form)
 
 
@@ -68,7 +88,7 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
-            return see_other(safe_next(request.args.get("next")) or url_for("core.home"))
+            return see_other(safe_next(request.args.get("next")) or url_for("home.index"))
         form.password.errors.append(_("Wrong e-mail address or password."))
     return form_page("accounts/login.html", form=form)
 
@@ -78,7 +98,7 @@ def login():
 def logout():
     logout_user()
     flash(_("You are logged out."), "info")
-    return see_other(url_for("core.home"))
+    return see_other(url_for("home.index"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -187,5 +207,5 @@ def delete_account():
             db.session.commit()
             flash(_("Your account has been deleted and your personal data erased."), "info")  # in their language
             logout_user()
-            return see_other(url_for("core.home"))
+            return see_other(url_for("home.index"))
     return invalid("accounts/my_data.html", "accounts/_delete_form.html", delete_form=form)

@@ -119,7 +119,7 @@ def remove(proposal_id, user_id):
         db.session.commit()
         flash(_("You are no longer an author of “%(title)s”.", title=proposal.title), "success")
         target = (url_for("proposals.show", proposal_id=proposal.id) if policy.can_view(current_user, proposal)
-                  else url_for("core.home"))
+                  else url_for("home.index"))
         return see_other(target)
     return _done(proposal, _("%(name)s is no longer a co-author.", name=name))
 
@@ -236,4 +236,4 @@ def decline(token):
         return _invitation_page(invitations.by_token(token), status=410, error=str(error))
     db.session.commit()
     flash(_("You have declined the invitation. The lead author will see it; you will not be named."), "success")
-    return see_other(url_for("core.home"))
+    return see_other(url_for("home.index"))
