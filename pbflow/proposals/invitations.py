@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -34,7 +34,7 @@ from pbflow.proposals.models import (
     ProposalInvitation,
     ProposalStatus,
 )
-from pbflow.proposals.services import NotAllowed, ProposalError
+from pbflow.proposals.rules import NotAllowed, ProposalError, pending_invitations
 
 MAX_PENDING = 20  # open invitations per proposal: enough for a neighbourhood, too few for spam
 VALID_DAYS = 30
@@ -62,9 +62,7 @@ def hash_token(token):
 
 
 def pending_count(proposal):
-    return db.session.scalar(select(func.count()).where(
-        ProposalInvitation.proposal_id == proposal.id,
-        ProposalInvitation.status == InvitationStatus.PENDING.value))
+    return pending_invitations(proposal)
 
 
 def expires_at(invitation):

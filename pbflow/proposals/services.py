@@ -11,20 +11,29 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from pbflow.core import audit, clock
 from pbflow.core.database import utcnow
-from pbflow.editions import services as editions
-from pbflow.editions.models import Area, Edition, Scope
+from pbflow.editions.models import Area, Scope
 from pbflow.extensions import db
-from pbflow.proposals import costs, policy
+from pbflow.proposals import costs, policy, transitions
 from pbflow.proposals.models import (
     AuthorRole,
     Proposal,
     ProposalAuthor,
     ProposalStatus,
     ProposalVersion,
+)
+from pbflow.proposals.rules import (  # noqa: F401  (the names callers know services by)
+    NotAllowed,
+    NothingChanged,
+    ProposalError,
+    StaleProposal,
+    cap_check,
+    edition_of,
+    get_version,
+    readiness_problems,
 )
 
 # Hard limits, whatever the edition: beyond these the text cannot be a proposal.
@@ -34,27 +43,6 @@ DESCRIPTION_HARD_MAX = 50_000
 LOCATION_MAX = 1000
 BENEFICIARIES_MAX = 2000
 CHANGE_NOTE_MAX = 500
-
-
-class ProposalError(Exception):
-    """A rule about proposals was broken; the message is shown to the user."""
-
-
-class NotAllowed(ProposalError):
-    pass
-
-
-class NothingChanged(ProposalError):
-    pass
-
-
-class StaleProposal(ProposalError):
-    """Someone saved a newer version since this form was opened."""
-
-    def __init__(self, proposal, current):
-        super().__init__(_("Someone else saved a newer version of this proposal while you were editing it."))
-        self.proposal = proposal
-        self.current = current  # the newer ProposalVersion
 
 
 @dataclass
@@ -96,25 +84,6 @@ class Content:
             beneficiaries=version.beneficiaries,
             cost_lines=[costs.CostLine.from_json(line) for line in version.cost_lines or []],
             yearly_upkeep=version.yearly_upkeep)
-
-
-# --- reading -----------------------------------------------------------------------
-
-def get_version(proposal, number=None):
-    return db.session.scalar(select(ProposalVersion).where(
-        ProposalVersion.proposal_id == proposal.id,
-        ProposalVersion.number == (number if number is not None else proposal.current_version)))
-
-
-def edition_of(proposal):
-    return db.session.get(Edition, proposal.edition_id)
-
-
-def cap_check(edition, scope, district_id, total):
-    """The total against the edition's cap for this scope and district (no cap without a district)."""
-    if Scope(scope) is Scope.DISTRICT and district_id is None:
-        return costs.CapCheck(total, None)
-    return costs.CapCheck(total, editions.cost_cap(edition, scope, district_id))
 
 
 # --- writing -----------------------------------------------------------------------
@@ -205,42 +174,9 @@ def save_version(actor, proposal, content, expected_lock, change_note=""):
         changes["scope"] = [current.scope, content.scope]
     audit.record(actor, "proposal.revised", proposal, **changes)
     if proposal.state is ProposalStatus.FEEDBACK_RECEIVED:
-        from pbflow.proposals import transitions
-
         transitions.start_revising(actor, proposal)
     return version
 
 
 def add_author(proposal, user, role=AuthorRole.CO_AUTHOR):
     db.session.add(ProposalAuthor(proposal_id=proposal.id, user_id=user.id, role=AuthorRole(role).value))
-
-
-def readiness_problems(proposal, version=None):
-    """What the official platform would refuse, or the rules forbid, in plain words."""
-    from pbflow.proposals import invitations
-
-    edition = edition_of(proposal)
-    version = version or get_version(proposal)
-    problems = []
-    title, summary = version.title.strip(), version.summary.strip()
-    if len(title) > edition.title_max_chars:
-        problems.append(_("The title has %(count)d characters; the official form accepts at most %(max)d.",
-                          count=len(title), max=edition.title_max_chars))
-    if not edition.summary_min_chars <= len(summary) <= edition.summary_max_chars:
-        problems.append(_("The summary has %(count)d characters; the official form needs %(min)d to %(max)d.",
-                          count=len(summary), min=edition.summary_min_chars, max=edition.summary_max_chars))
-    if not version.description.strip():
-        problems.append(_("The description is empty."))
-    elif len(version.description) > edition.description_max_chars:
-        problems.append(_("The description has %(count)d characters; the official form accepts at most %(max)d.",
-                          count=len(version.description), max=edition.description_max_chars))
-    if not version.location.strip():
-        problems.append(_("Say where the project would be carried out."))
-    if not version.cost_lines:
-        problems.append(_("Add at least one line to the cost estimate."))
-    check = cap_check(edition, version.scope, version.district_id, version.total_cost)
-    if check.over:
-        problems.append(_("The total cost is above the cap for this kind of project."))
-    if invitations.pending_count(proposal):
-        problems.append(_("Some invited co-authors have not answered yet: wait for them or cancel the invitations."))
-    return problems

@@ -18,7 +18,7 @@ from pbflow.editions import services as editions
 from pbflow.editions.models import Stage
 from pbflow.extensions import db
 from pbflow.proposals import hooks, policy
-from pbflow.proposals import services as proposals
+from pbflow.proposals import rules as proposals
 from pbflow.proposals.models import Proposal, ProposalStatus
 
 S = ProposalStatus

@@ -244,14 +244,20 @@ def test_search_input_cannot_break_the_query(ctx, edition, make_proposal):
             db.session.execute(select(found.c.id)).all()
 
 
-def test_experts_see_a_proposal_once_it_is_sent_to_the_verifying_units(ctx, edition, make_proposal, people):
+def test_experts_see_a_proposal_only_once_it_is_routed_to_their_unit(ctx, edition, make_proposal, people,
+                                                                     make_unit, make_expert, make_routing):
     from pbflow.proposals import policy
 
-    draft = load(Proposal, make_proposal(edition).id)
+    unit, other_unit = make_unit(), make_unit()
+    make_expert(unit, user=people["expert"])
+    stranger = load(User, make_expert(other_unit).id)
     expert = load(User, people["expert"].id)
+    draft = load(Proposal, make_proposal(edition).id)
     assert not policy.can_view(expert, draft)
     draft.status = S.IN_CONSULTATION.value  # set-up only
-    assert policy.can_view(expert, draft)
+    assert not policy.can_view(expert, draft)  # sent, but not to their unit yet
+    make_routing(draft, unit)
+    assert policy.can_view(expert, draft) and not policy.can_view(stranger, draft)
     assert not policy.can_edit(expert, draft)
 
 

@@ -1,0 +1,87 @@
+"""What the rest of the proposals package builds on: its errors, the version in force, the edition,
+the cap and what the official form would refuse. Services, transitions and invitations all import
+this module and it imports none of them, so they form no cycle."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pbflow.editions import services as editions
+from pbflow.editions.models import Edition, Scope
+from pbflow.extensions import db
+from pbflow.proposals import costs
+from pbflow.proposals.models import InvitationStatus, ProposalInvitation, ProposalVersion
+
+
+class ProposalError(Exception):
+    """A rule about proposals was broken; the message is shown to the user."""
+
+
+class NotAllowed(ProposalError):
+    pass
+
+
+class NothingChanged(ProposalError):
+    pass
+
+
+class StaleProposal(ProposalError):
+    """Someone saved a newer version since this form was opened."""
+
+    def __init__(self, proposal, current):
+        super().__init__(_("Someone else saved a newer version of this proposal while you were editing it."))
+        self.proposal = proposal
+        self.current = current  # the newer ProposalVersion
+
+
+# --- reading -----------------------------------------------------------------------
+
+def get_version(proposal, number=None):
+    return db.session.scalar(select(ProposalVersion).where(
+        ProposalVersion.proposal_id == proposal.id,
+        ProposalVersion.number == (number if number is not None else proposal.current_version)))
+
+
+def edition_of(proposal):
+    return db.session.get(Edition, proposal.edition_id)
+
+
+def cap_check(edition, scope, district_id, total):
+    """The total against the edition's cap for this scope and district (no cap without a district)."""
+    if Scope(scope) is Scope.DISTRICT and district_id is None:
+        return costs.CapCheck(total, None)
+    return costs.CapCheck(total, editions.cost_cap(edition, scope, district_id))
+
+
+def pending_invitations(proposal):
+    return db.session.scalar(select(func.count()).where(
+        ProposalInvitation.proposal_id == proposal.id,
+        ProposalInvitation.status == InvitationStatus.PENDING.value))
+
+
+def readiness_problems(proposal, version=None):
+    """What the official platform would refuse, or the rules forbid, in plain words."""
+    edition = edition_of(proposal)
+    version = version or get_version(proposal)
+    problems = []
+    title, summary = version.title.strip(), version.summary.strip()
+    if len(title) > edition.title_max_chars:
+        problems.append(_("The title has %(count)d characters; the official form accepts at most %(max)d.",
+                          count=len(title), max=edition.title_max_chars))
+    if not edition.summary_min_chars <= len(summary) <= edition.summary_max_chars:
+        problems.append(_("The summary has %(count)d characters; the official form needs %(min)d to %(max)d.",
+                          count=len(summary), min=edition.summary_min_chars, max=edition.summary_max_chars))
+    if not version.description.strip():
+        problems.append(_("The description is empty."))
+    elif len(version.description) > edition.description_max_chars:
+        problems.append(_("The description has %(count)d characters; the official form accepts at most %(max)d.",
+                          count=len(version.description), max=edition.description_max_chars))
+    if not version.location.strip():
+        problems.append(_("Say where the project would be carried out."))
+    if not version.cost_lines:
+        problems.append(_("Add at least one line to the cost estimate."))
+    check = cap_check(edition, version.scope, version.district_id, version.total_cost)
+    if check.over:
+        problems.append(_("The total cost is above the cap for this kind of project."))
+    if pending_invitations(proposal):
+        problems.append(_("Some invited co-authors have not answered yet: wait for them or cancel the invitations."))
+    return problems
