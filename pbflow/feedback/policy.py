@@ -39,6 +39,11 @@ def can_manage_units(user):
     return is_coordinator(user)
 
 
+def can_see_unit_members(user, unit_id):
+    """Who the experts of a unit are: coordinators and the unit's own experts (names stay off the public page)."""
+    return is_coordinator(user) or is_unit_expert(user, unit_id)
+
+
 def can_see_inbox(user, unit_id):
     return is_coordinator(user) or is_unit_expert(user, unit_id)
 
@@ -110,3 +115,9 @@ def may_mark_feedback_received(user, proposal, routings):
     mine = unit_ids_of(user)
     return (signed_in(user) and user.has_role(Role.EXPERT) and any(unit_id in mine for unit_id, _ in live)
             and all(status != RoutingStatus.PENDING.value for _, status in live))
+
+
+def can_see_similar(user, proposal):
+    """Similar proposals on the proposal page: coordinators, experts it is routed to, its authors."""
+    return (is_coordinator(user) or proposal_policy.is_author(user, proposal)
+            or bool(is_routed_expert(user, proposal)))
