@@ -1,0 +1,53 @@
+"""A consultation booking as iCalendar (RFC 5545), so both sides keep it in their phone's calendar.
+
+The UID is stable for the booking's whole life; a cancelled booking (or slot) is sent with
+STATUS:CANCELLED so calendar apps strike it out instead of keeping it."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from pbflow.core.database import utcnow
+from pbflow.core.urls import external_url
+from pbflow.meetings.ical import as_utc
+from pbflow.workshops.models import BookingStatus, SlotStatus
+
+PRODID = "-//pbflow//Consultations//PL"
+
+
+def uid(booking):
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "pbflow"
+    return f"consultation-booking-{booking.id}@{host}"
+
+
+def booking_bytes(booking, slot, proposal, unit, now=None):
+    cancelled = booking.state is BookingStatus.CANCELLED or slot.state is SlotStatus.CANCELLED
+    page = external_url("consultations.mine")
+    event = Event()
+    event.add("uid", uid(booking))
+    event.add("dtstamp", as_utc(now or utcnow()))
+    event.add("dtstart", as_utc(slot.starts_at))
+    event.add("dtend", as_utc(slot.ends_at))
+    event.add("created", as_utc(booking.created_at))
+    event.add("sequence", 1 if cancelled else 0)
+    event.add("summary", _("Consultation: %(proposal)s (%(unit)s)", proposal=proposal.title, unit=unit.short_name))
+    if slot.place:
+        event.add("location", slot.place)
+    event.add("url", slot.online_url or page)
+    parts = [_("Question:") + " " + booking.question]
+    if slot.online_url:
+        parts.append(_("Online: %(url)s", url=slot.online_url))
+    if cancelled and booking.cancel_reason:
+        parts.append(_("Cancelled:") + " " + booking.cancel_reason)
+    parts.append(_("Your consultations:") + " " + page)
+    event.add("description", "\n\n".join(parts))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    return calendar.to_ical()
