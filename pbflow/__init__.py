@@ -33,6 +33,9 @@ def create_app(test_config=None):
 
     cli.init_app(app)
     past_results_cli.init_app(app)
+    from pbflow.feedback import cli as feedback_cli
+
+    feedback_cli.init_app(app)
     return app
 
 

@@ -132,6 +132,10 @@ class EditionForm(FlaskForm):
     summary_min_chars = form_limit_field("summary_min_chars", _l("In characters; in Kraków: 60."))
     summary_max_chars = form_limit_field("summary_max_chars", _l("In characters; in Kraków: 250."))
     description_max_chars = form_limit_field("description_max_chars", _l("In characters."))
+    feedback_due_days = IntegerField(
+        _l("Days the verifying units have for feedback"), default=14,
+        description=_l("The usual due date of a routing is today plus this many days (1 to 365)."),
+        validators=[Optional()], render_kw={"inputmode": "numeric", "size": 4})
 
     def stage_fields(self):
         """[(stage title, opens field, closes field)] in the pathway's order, for the template."""

@@ -51,7 +51,8 @@ FORM_LIMIT_FIELDS = tuple(FORM_LIMIT_LABELS)
 FORM_LIMIT_DEFAULTS = {"title_max_chars": 60, "summary_min_chars": 60, "summary_max_chars": 250,
                        "description_max_chars": 5000}
 EDITION_FIELDS = ("name", "year", *DATE_FIELDS, "district_cap_percent", "citywide_cap_percent",
-                  "district_cap_fixed", "citywide_cap_fixed", "rules_url", *FORM_LIMIT_FIELDS)
+                  "district_cap_fixed", "citywide_cap_fixed", "rules_url", *FORM_LIMIT_FIELDS, "feedback_due_days")
+FEEDBACK_DUE_DAYS_MAX = 365  # days the units get for feedback by default (Stage III routing)
 
 # Seeded into every new edition; it is data (in Polish), the coordinator edits it.
 DEFAULT_CRITERIA = [
@@ -151,7 +152,19 @@ def edition_problems(values):
     if (problem := rules_url_problem(values.get("rules_url"))) is not None:
         problems.append(("rules_url", problem))
     problems += form_limit_problems(values)
+    if (problem := feedback_due_days_problem(values)) is not None:
+        problems.append(("feedback_due_days", problem))
     return problems
+
+
+def feedback_due_days_problem(values):
+    """When given: a whole number of days from 1 to FEEDBACK_DUE_DAYS_MAX."""
+    if "feedback_due_days" not in values:
+        return None
+    days = values["feedback_due_days"]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= FEEDBACK_DUE_DAYS_MAX:
+        return _("Enter a whole number of days between 1 and %(max)d.", max=FEEDBACK_DUE_DAYS_MAX)
+    return None
 
 
 def _checked(values):
