@@ -6,7 +6,7 @@ text is composed again when the list is shown, so it follows the reader's langua
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -90,9 +90,16 @@ def mark_read(user, notification_id=None):
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
+    g.pop("pbflow_unread_notifications", None)  # the header's count must be read again
     return db.session.execute(statement.values(read_at=utcnow())).rowcount
 
 
+def _unread_for_header():
+    if "pbflow_unread_notifications" not in g:
+        g.pbflow_unread_notifications = unread_count(current_user)
+    return g.pbflow_unread_notifications
+
+
 def template_context():
-    """The header's unread count, read once per page and only for people signed in."""
-    return {"unread_notifications": lambda: unread_count(current_user)}
+    """The header's unread count, read once per page (however often a template asks) and only for people signed in."""
+    return {"unread_notifications": _unread_for_header}

@@ -1,0 +1,7 @@
+from tests.access import COORDINATORS, EVERYONE, SIGNED_IN
+
+PAGES = {
+    "/units/": EVERYONE,
+    "/units/new": COORDINATORS,
+    "/notifications/": SIGNED_IN,
+}
