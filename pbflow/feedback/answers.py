@@ -56,8 +56,6 @@ class NotAllowed(AnswerError):
 class NothingToAnswer(AnswerError):
     """The point asks for no change: it has no thread or form to come back to."""
 
-    status = 409
-
 
 def point_of(proposal, point_id):
     """The point of this proposal's published feedback, with its feedback, or None."""

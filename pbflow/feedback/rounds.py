@@ -82,7 +82,8 @@ def start_next_round(actor, proposal, **_data):
     if not routings:
         return
     edition = proposal.edition
-    due_on = clock.today() + timedelta(days=edition.feedback_due_days)
+    # As a first routing: the edition's feedback days, but not after its submission deadline.
+    due_on = min(clock.today() + timedelta(days=edition.feedback_due_days), edition.submission_deadline)
     for routing in routings:
         routing.round += 1
         routing.status = RoutingStatus.PENDING.value

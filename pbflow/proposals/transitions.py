@@ -58,6 +58,9 @@ TRANSITIONS = {t.action: t for t in (
                _l("Mark feedback as received"), _experts_or_coordinator),
     Transition("start_revising", frozenset({S.FEEDBACK_RECEIVED}), S.REVISING,
                _l("Start revising"), _authors_or_coordinator),
+    Transition("mark_revised", frozenset({S.REVISING}), S.IN_CONSULTATION,
+               _l("Send the revised proposal to the experts"), _authors_or_coordinator,
+               frozenset({Stage.MEETINGS, Stage.WORKSHOPS})),
     Transition("mark_ready", frozenset({S.FEEDBACK_RECEIVED, S.REVISING}), S.READY,
                _l("Mark as ready to submit"), _authors_or_coordinator),
     Transition("reopen", frozenset({S.READY}), S.REVISING,
@@ -131,6 +134,11 @@ def start_revising(actor, proposal):
     return _move(actor, proposal, _check(actor, proposal, "start_revising"))
 
 
+def mark_revised(actor, proposal):
+    """Send the revised proposal back: the units that asked for changes read it again (Stage III's hooks)."""
+    return _move(actor, proposal, _check(actor, proposal, "mark_revised"), version=proposal.current_version)
+
+
 def mark_ready(actor, proposal):
     transition = _check(actor, proposal, "mark_ready")
     problems = proposals.readiness_problems(proposal)
@@ -175,8 +183,8 @@ def merge(actor, proposal, into):
 def perform(actor, proposal, action, **kwargs):
     """Run a transition by name (one POST URL per transition dispatches here)."""
     functions = {"send_to_consultation": send_to_consultation, "record_feedback": record_feedback,
-                 "start_revising": start_revising, "mark_ready": mark_ready, "reopen": reopen,
-                 "submit": submit, "withdraw": withdraw, "merge": merge}
+                 "start_revising": start_revising, "mark_revised": mark_revised, "mark_ready": mark_ready,
+                 "reopen": reopen, "submit": submit, "withdraw": withdraw, "merge": merge}
     if action not in functions:
         raise TransitionNotAllowed(_("Unknown action."))
     return functions[action](actor, proposal, **kwargs)

@@ -38,8 +38,9 @@ EXPLANATIONS = {
                           "stays as it is until their feedback arrives; then the authors revise it."),
     S.FEEDBACK_RECEIVED: _l("The experts' feedback has arrived. The authors read it and revise the proposal "
                             "(saving a new version starts the revision), then mark it as ready to submit."),
-    S.REVISING: _l("The authors are revising the proposal after the experts' feedback. When the official form "
-                   "would accept it, they mark it as ready to submit."),
+    S.REVISING: _l("The authors are revising the proposal after the experts' feedback. When every point of the "
+                   "feedback is answered, they send the revised proposal back to the units that asked for changes; "
+                   "or, when the official form would accept it, they mark it as ready to submit."),
     S.READY: _l("Ready to submit: during a submission marathon it is entered into the city's official platform "
                 "and the reference number it gets is recorded here. To change anything, reopen it first."),
     S.SUBMITTED: _l("Submitted to the city's official platform. Nothing more needs doing here; the city verifies "
@@ -54,6 +55,7 @@ HISTORY_TITLES = {
     "proposal.send_to_consultation": _l("Sent to the verifying units"),
     "proposal.record_feedback": _l("The experts' feedback was received"),
     "proposal.start_revising": _l("Revision started"),
+    "proposal.mark_revised": _l("The revised proposal was sent back to the experts"),
     "proposal.mark_ready": _l("Marked as ready to submit"),
     "proposal.reopen": _l("Reopened for changes"),
     "proposal.submit": _l("Submission recorded"),
@@ -75,6 +77,8 @@ def _success_message(action, proposal, into=None):
     return {
         "record_feedback": _("The experts' feedback is recorded; the authors can now revise the proposal."),
         "start_revising": _("The authors can now revise the proposal."),
+        "mark_revised": _("The revised proposal has been sent back to the units that asked for changes. Their "
+                          "experts will read version %(number)d.", number=proposal.current_version),
         "mark_ready": _("The proposal is ready to submit: bring it to a submission marathon."),
         "reopen": _("The proposal is open for changes again; mark it as ready when you are done."),
         "withdraw": _("The proposal has been withdrawn."),

@@ -69,9 +69,9 @@ def scene(app, make_user, make_edition, make_proposal, make_unit, make_expert, m
                                    results={1: "needs_change", 2: "does_not_meet"})
     roads_feedback = make_feedback(make_routing(proposal, roads), author=roads_expert, verdict="ready")
     points = points_of(app, green_feedback)
-    return dict(edition=edition, lead=lead, co_author=co_author, proposal=proposal, green=green,
-                green_expert=green_expert, roads_expert=roads_expert, green_feedback=green_feedback,
-                roads_feedback=roads_feedback, point=points[1], other_point=points[2], meets=points[0])
+    return {"edition": edition, "lead": lead, "co_author": co_author, "proposal": proposal, "green": green,
+            "green_expert": green_expert, "roads_expert": roads_expert, "green_feedback": green_feedback,
+            "roads_feedback": roads_feedback, "point": points[1], "other_point": points[2], "meets": points[0]}
 
 
 def test_changed_names_the_new_version_and_tells_the_experts(app, client, login, scene):
@@ -175,7 +175,7 @@ def test_only_authors_answer_and_only_the_units_experts_reply(app, client, login
 def test_a_point_that_asks_nothing_cannot_be_answered(app, client, login, scene, english):
     login(client, scene["lead"])
     response = client.post(url(scene["proposal"].id, scene["meets"]), data=form(scene["meets"], "not_changed", "x"))
-    assert response.status_code == 409 and "asks for no change" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "asks for no change" in response.get_data(as_text=True)
     assert thread(app, scene["meets"]) == []
 
 

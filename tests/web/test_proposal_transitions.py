@@ -26,6 +26,7 @@ RULES = {
     "send_to_consultation": (frozenset({S.DRAFT}), AUTHORS_OR_COORDINATOR | {"ambassador"}, S.IN_CONSULTATION),
     "record_feedback": (frozenset({S.IN_CONSULTATION}), frozenset({"expert", "coordinator"}), S.FEEDBACK_RECEIVED),
     "start_revising": (frozenset({S.FEEDBACK_RECEIVED}), AUTHORS_OR_COORDINATOR, S.REVISING),
+    "mark_revised": (frozenset({S.REVISING}), AUTHORS_OR_COORDINATOR, S.IN_CONSULTATION),
     "mark_ready": (frozenset({S.FEEDBACK_RECEIVED, S.REVISING}), AUTHORS_OR_COORDINATOR, S.READY),
     "reopen": (frozenset({S.READY}), AUTHORS_OR_COORDINATOR, S.REVISING),
     "submit": (frozenset({S.READY}), AUTHORS_OR_COORDINATOR, S.SUBMITTED),
@@ -120,9 +121,11 @@ def outcome_problems(app, response, proposal_id, status, action, actor_id, shoul
 
 
 @pytest.mark.parametrize("action", list(RULES))
-def test_every_status_and_every_person_for(app, login, make_edition, make_proposal, cast, action):
+def test_every_status_and_every_person_for(app, login, make_edition, make_proposal, cast, action, make_unit,
+                                          make_routing, make_feedback):
     """The whole table for one action: 8 statuses × 6 people, each on a proposal of their own."""
     edition = make_edition(open_stage=STAGE_FOR.get(action, "meetings"))
+    unit = make_unit() if action == "mark_revised" else None
     cast.ambassador_of(edition)
     clients = {}
     for actor in ACTORS:
@@ -138,6 +141,8 @@ def test_every_status_and_every_person_for(app, login, make_edition, make_propos
         for actor in ACTORS:
             proposal = proposal_for(make_proposal, edition, cast, status)
             make_public(app, proposal)  # who may see it is another question (test_a_private_draft_...)
+            if unit is not None:  # a unit asked for changes and nothing is left unanswered
+                make_feedback(make_routing(proposal, unit), verdict="needs_changes")
             response = clients[actor].post(url(proposal.id, action), data=data)
             problems = outcome_problems(app, response, proposal.id, status, action, cast[actor].id,
                                         should_succeed=status in sources and may(actor, action, status),
