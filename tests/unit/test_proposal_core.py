@@ -244,21 +244,24 @@ def test_search_input_cannot_break_the_query(ctx, edition, make_proposal):
             db.session.execute(select(found.c.id)).all()
 
 
-def test_experts_see_a_proposal_only_once_it_is_routed_to_their_unit(ctx, edition, make_proposal, people,
+def test_experts_see_a_proposal_only_once_it_is_routed_to_their_unit(app, edition, make_proposal, people,
                                                                      make_unit, make_expert, make_routing):
     from pbflow.proposals import policy
 
     unit, other_unit = make_unit(), make_unit()
     make_expert(unit, user=people["expert"])
-    stranger = load(User, make_expert(other_unit).id)
-    expert = load(User, people["expert"].id)
-    draft = load(Proposal, make_proposal(edition).id)
-    assert not policy.can_view(expert, draft)
-    draft.status = S.IN_CONSULTATION.value  # set-up only
-    assert not policy.can_view(expert, draft)  # sent, but not to their unit yet
-    make_routing(draft, unit)
-    assert policy.can_view(expert, draft) and not policy.can_view(stranger, draft)
-    assert not policy.can_edit(expert, draft)
+    stranger = make_expert(other_unit)
+    draft = make_proposal(edition)
+    sent = make_proposal(edition, status=S.IN_CONSULTATION)  # set-up only
+    routed = make_proposal(edition, status=S.IN_CONSULTATION)
+    make_routing(routed, unit)
+    with app.test_request_context():
+        expert, stranger = load(User, people["expert"].id), load(User, stranger.id)
+        draft, sent, routed = (load(Proposal, p.id) for p in (draft, sent, routed))
+        assert not policy.can_view(expert, draft)
+        assert not policy.can_view(expert, sent)  # sent, but not to their unit
+        assert policy.can_view(expert, routed) and not policy.can_view(stranger, routed)
+        assert not policy.can_edit(expert, routed)
 
 
 def test_a_save_racing_a_transition_is_refused_not_slipped_in(english, ctx, edition, make_proposal, make_user):
