@@ -72,13 +72,17 @@ class _Filters(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    edition = _select(_l("Edition"), coerce=optional_id)
+    edition = _select(_l("Edition"), coerce=optional_id, validate_choice=False)  # empty: the current one
     district = _select(_l("District"), coerce=optional_id)
     overdue = BooleanField(_l("Overdue only"))
 
     def set_choices(self, editions, districts):
         self.edition.choices = [SelectChoice(str(e.id), e.name) for e in editions]
         self.district.choices = district_choices(districts, _l("All districts"))
+
+    def validate_edition(self, field):
+        if field.data is not None and str(field.data) not in {choice.value for choice in field.choices}:
+            raise ValidationError(CHOOSE_FROM_LIST)
 
     def url_args(self):
         args = {name: field.data for name, field in self._fields.items()
