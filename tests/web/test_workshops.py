@@ -309,3 +309,31 @@ def test_the_proposal_page_shows_its_workshops(app, client, login, english, peop
 
 def test_nav_shows_workshops_and_consultations(client, english):
     assert "Workshops and consultations" in client.get("/").get_data(as_text=True)
+
+
+def test_editing_keeps_capacity_above_confirmed_seats_and_another_units_place(app, client, login, english, people,
+                                                                           setup):
+    workshop_id = _make_workshop(app, setup["edition"], setup["other"], setup["expert"], capacity=5)
+    with app.app_context():
+        db.session.add(WorkshopUnit(workshop_id=workshop_id, unit_id=setup["unit"].id))
+        db.session.execute(db.update(Workshop).values(confirmed_seats=3))
+        db.session.commit()
+    login(client, setup["expert"])
+    form = client.get(f"/workshops/{workshop_id}/edit")
+    assert form.status_code == 200
+    # the organiser keeps the other unit a coordinator added, and cannot go below the confirmed places
+    page = form.get_data(as_text=True)
+
+    def shown(name):
+        return page.split(f'name="{name}"')[1].split('value="')[1].split('"')[0]
+
+    data = _form([setup["unit"].id, setup["other"].id], capacity="2", start_date=shown("start_date"),
+                 start_time=shown("start_time"), end_time=shown("end_time"))
+    refused = client.post(f"/workshops/{workshop_id}/edit", data=data)
+    assert refused.status_code == 422
+    assert "3 places are already confirmed" in refused.get_data(as_text=True)
+    data["capacity"] = "8"
+    assert client.post(f"/workshops/{workshop_id}/edit", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Workshop, workshop_id).capacity == 8
+        assert db.session.scalar(db.select(db.func.count()).select_from(WorkshopUnit)) == 2
