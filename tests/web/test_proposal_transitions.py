@@ -24,6 +24,8 @@ AUTHORS_OR_COORDINATOR = frozenset({"lead", "co_author", "coordinator"})
 # The pathway written out by hand, independently of transitions.py: from which statuses, by whom, to where.
 RULES = {
     "send_to_consultation": (frozenset({S.DRAFT}), AUTHORS_OR_COORDINATOR | {"ambassador"}, S.IN_CONSULTATION),
+    # The expert is one of a unit the proposal was routed to, and that unit has answered
+    # (test_an_expert_marks_feedback_received_only_when_no_unit_owes_any covers the rest).
     "record_feedback": (frozenset({S.IN_CONSULTATION}), frozenset({"expert", "coordinator"}), S.FEEDBACK_RECEIVED),
     "start_revising": (frozenset({S.FEEDBACK_RECEIVED}), AUTHORS_OR_COORDINATOR, S.REVISING),
     "mark_revised": (frozenset({S.REVISING}), AUTHORS_OR_COORDINATOR, S.IN_CONSULTATION),
@@ -76,16 +78,22 @@ def make_public(app, *proposals):
 
 
 @pytest.fixture
-def cast(app, make_user, make_area, make_ambassador, people):
-    """The people around a proposal: lead, co-author, a resident who is neither, an expert, a coordinator,
-    and the ambassador of the proposal's area (set up per edition by `cast.ambassador_of`)."""
+def cast(app, make_user, make_area, make_ambassador, make_unit, make_expert, make_routing, people):
+    """The people around a proposal: lead, co-author, a resident who is neither, an expert of a verifying
+    unit, a coordinator, and the ambassador of the proposal's area (set up per edition by `cast.ambassador_of`).
+    `cast.answered(proposal)` routes the proposal to the expert's unit, which has given its feedback."""
     area = make_area()
+    unit = make_unit()
+    make_expert(unit, user=people["expert"])
 
     class Cast(dict):
         def ambassador_of(self, edition):
             make_ambassador(edition, area=area, user=self["ambassador"])
 
-    return Cast(lead=make_user("Zofia Dąbrowska"), co_author=make_user("Marek Lis"),
+        def answered(self, proposal):
+            make_routing(proposal, unit, status="answered")
+
+    return Cast(unit=unit, lead=make_user("Zofia Dąbrowska"), co_author=make_user("Marek Lis"),
                 stranger=people["resident"], expert=people["expert"], coordinator=people["coordinator"],
                 ambassador=make_user("Piotr Kowalski", "ambasador-obszaru@example.org"), area=area)
 
@@ -140,6 +148,8 @@ def test_every_status_and_every_person_for(app, login, make_edition, make_propos
     for status in S:
         for actor in ACTORS:
             proposal = proposal_for(make_proposal, edition, cast, status)
+            if action == "record_feedback":
+                cast.answered(proposal)
             make_public(app, proposal)  # who may see it is another question (test_a_private_draft_...)
             if unit is not None:  # a unit asked for changes and nothing is left unanswered
                 make_feedback(make_routing(proposal, unit), verdict="needs_changes")
@@ -165,6 +175,7 @@ def test_the_pathway_from_draft_to_submission_in_the_browser(app, client, login,
     html = response.get_data(as_text=True)
     assert "Their experts will read version 1." in html and 'class="flash flash-success"' in html
     assert "Sent to the verifying units" in html and "Zofia Dąbrowska" in html  # the history of the status
+    cast.answered(proposal)  # the expert's unit has given its feedback
     login(client, cast["expert"])
     assert client.post(url(proposal.id, "record_feedback")).status_code == 303
     login(client, cast["co_author"])
@@ -249,6 +260,51 @@ def test_the_proposal_page_runs_the_same_queries_however_long_the_history(app, c
             assert client.get(f"/proposals/{proposal.id}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+# --- who may mark feedback as received ------------------------------------------------------------
+
+def test_an_expert_marks_feedback_received_only_when_no_unit_owes_any(app, login, make_edition, make_proposal,
+                                                                      cast, make_unit, make_expert, make_routing,
+                                                                      english):
+    """Experts: only of a unit the proposal was routed to, and only once no routed unit is pending;
+    coordinators may always decide not to wait. A refusal is 409 with the reason, nothing changes."""
+    edition = make_edition(open_stage="workshops")
+    other_unit = make_unit()
+    outsider = make_expert(make_unit())
+    clients = {}
+    for who, person in (("expert", cast["expert"]), ("outsider", outsider), ("coordinator", cast["coordinator"])):
+        clients[who] = app.test_client()
+        login(clients[who], person)
+
+    def case(routings):
+        proposal = proposal_for(make_proposal, edition, cast, S.IN_CONSULTATION)
+        make_public(app, proposal)
+        for unit, status in routings:
+            make_routing(proposal, unit, status=status)
+        return proposal
+
+    expected = {  # (the expert's unit's routing, the other unit's routing) -> expert may
+        ("answered", None): True, ("answered", "cancelled"): True, ("answered", "answered"): True,
+        ("pending", None): False, ("answered", "pending"): False, (None, "answered"): False, (None, None): False,
+    }
+    for (mine, other), allowed in expected.items():
+        routings = [(u, st) for u, st in ((cast["unit"], mine), (other_unit, other)) if st]
+        proposal = case(routings)
+        response = clients["expert"].post(url(proposal.id, "record_feedback"))
+        assert response.status_code == (303 if allowed else 409), (mine, other)
+        assert status_of(app, proposal.id) is (S.FEEDBACK_RECEIVED if allowed else S.IN_CONSULTATION)
+        if not allowed:
+            html = response.get_data(as_text=True)
+            assert 'role="alert"' in html and ("have not given their feedback yet" in html
+                                               or "Only experts of a unit this proposal was sent to" in html)
+            assert not events(app, proposal.id, "proposal.record_feedback")
+    proposal = case([(cast["unit"], "answered")])
+    assert clients["outsider"].post(url(proposal.id, "record_feedback")).status_code == 409
+    assert status_of(app, proposal.id) is S.IN_CONSULTATION
+    proposal = case([(cast["unit"], "pending"), (other_unit, "pending")])  # the coordinator decides early
+    assert clients["coordinator"].post(url(proposal.id, "record_feedback")).status_code == 303
+    assert status_of(app, proposal.id) is S.FEEDBACK_RECEIVED
 
 
 # --- stage guards and the deadline -------------------------------------------------------------
