@@ -39,10 +39,13 @@ notifications.register(
 
 
 def latest_feedback(proposal):
-    """Each unit's latest published feedback on the proposal, with its points: {unit_id: Feedback}."""
+    """Each unit's latest published feedback on the proposal, with its points: {unit_id: Feedback}.
+
+    A unit a coordinator took off the proposal (its routing cancelled) no longer counts."""
     rows = db.session.scalars(
-        select(Feedback).where(Feedback.proposal_id == proposal.id,
-                               Feedback.status == FeedbackStatus.PUBLISHED.value)
+        select(Feedback).join(Routing, Routing.id == Feedback.routing_id)
+        .where(Feedback.proposal_id == proposal.id, Feedback.status == FeedbackStatus.PUBLISHED.value,
+               Routing.status != RoutingStatus.CANCELLED.value)
         .options(selectinload(Feedback.points)).order_by(Feedback.round, Feedback.id)).all()
     return {feedback.unit_id: feedback for feedback in rows}  # the later round wins
 

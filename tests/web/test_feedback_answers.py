@@ -113,6 +113,12 @@ def test_not_changed_and_a_question_then_the_experts_reply(app, client, login, s
     assert client.post(url(scene["proposal"].id, scene["other_point"]),
                        data=form(scene["other_point"], "not_changed", "Zostajemy przy 400 m².")).status_code == 303
     assert point_row(app, scene["other_point"]) == ("not_changed", None)
+    with app.app_context():  # the page says where each point stands (English wording)
+        app.extensions["babel"].locale_selector = lambda: "en"
+    html = client.get(f"/proposals/{scene['proposal'].id}").get_data(as_text=True)
+    box = html.split(f'id="point-{scene["other_point"]}-thread"')[1].split("</ol>")[0]
+    assert "not changed:" in box and "Zostajemy przy 400 m²." in box
+    assert box.index("Czy wystarczy mniejszy plac?") < box.index("Tak, do 300 m² wystarczy.")  # oldest first
 
 
 @pytest.mark.parametrize("version", ["1", "3", "abc", ""])
@@ -213,6 +219,7 @@ def test_drafts_never_show_and_the_estimate_reads_as_money(app, client, login, s
     section = html.split('id="feedback"')[1].split("</section>")[0]
     assert "Szkic tajny" not in html and "Inwestycje Testowe" not in section
     assert "the unit's estimate: PLN1,280,000" in section
+    assert section.count("not answered yet") == 2
 
 
 def test_htmx_answers_swap_the_thread_and_plain_posts_redirect(app, client, login, scene, english):

@@ -159,3 +159,25 @@ def test_the_proposal_page_reads_the_same_for_1_and_10_rounds(app, client, login
             counts.append(len(statements))
         assert counts[0] == counts[1], (person.name, counts)
         assert response.get_data(as_text=True).count('class="thread-message') == 10 * 3 * 2
+
+
+def test_a_unit_taken_off_the_proposal_no_longer_counts(app, client, login, scene, make_feedback, english):
+    make_feedback(scene["green_routing"], results={1: "needs_change"})  # an open point, but green is taken off
+    make_feedback(scene["roads_routing"], verdict="ready")
+    with app.app_context():
+        db.session.get(Routing, scene["green_routing"].id).status = "cancelled"
+        db.session.commit()
+    login(client, scene["lead"])
+    response = act(client, scene["proposal"].id)
+    assert response.status_code == 409 and "No verifying unit asked for changes" in response.get_data(as_text=True)
+
+
+def test_the_new_round_is_due_no_later_than_the_submission_deadline(app, client, login, scene, make_feedback):
+    make_feedback(scene["green_routing"], verdict="needs_changes")
+    with app.app_context():
+        edition = db.session.get(Edition, scene["edition"].id)
+        edition.feedback_due_days, deadline = 60, edition.submission_deadline
+        db.session.commit()
+    login(client, scene["lead"])
+    assert act(client, scene["proposal"].id).status_code == 303
+    assert routing_row(app, scene["green_routing"].id).due_on == deadline
