@@ -36,13 +36,12 @@ def bulk_routings(app, edition, unit, count, district_id=None, due_in_days=14, s
 
             district_id = db.session.scalar(select(District.id).order_by(District.number))
         start = utcnow() - timedelta(days=30)
-        first = (db.session.scalar(select(db.func.max(Proposal.id))) or 0) + 1
-        db.session.execute(insert(Proposal), [
-            {"id": first + n, "edition_id": edition.id, "scope": "district", "district_id": district_id,
+        ids = db.session.scalars(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), [
+            {"edition_id": edition.id, "scope": "district", "district_id": district_id,
              "status": "in_consultation", "current_version": 1, "title": f"{title} {n:04d}",
-             "summary": "Krótkie streszczenie", "description": "Opis"} for n in range(count)])
+             "summary": "Krótkie streszczenie", "description": "Opis"} for n in range(count)]).all()
         db.session.execute(insert(Routing), [
-            {"proposal_id": first + n, "unit_id": unit.id, "edition_id": edition.id, "district_id": district_id,
+            {"proposal_id": ids[n], "unit_id": unit.id, "edition_id": edition.id, "district_id": district_id,
              "status": status, "round": 1, "due_on": clock.today() + timedelta(days=due_in_days),
              "routed_at": start + timedelta(seconds=n)} for n in range(count)])
         db.session.commit()
