@@ -29,6 +29,7 @@ from pbflow.feedback.models import (
 )
 from pbflow.past_results.importer import fold
 from pbflow.proposals import hooks
+from pbflow.proposals import models as proposal_models
 from pbflow.proposals.models import ProposalStatus
 from pbflow.proposals.policy import FINAL
 
@@ -121,11 +122,9 @@ def suggest_units(proposal, units=None):
 
 
 def _location(proposal):
-    from pbflow.proposals.models import ProposalVersion
-
-    return db.session.scalar(select(ProposalVersion.location).where(
-        ProposalVersion.proposal_id == proposal.id,
-        ProposalVersion.number == proposal.current_version)) or ""
+    version = proposal_models.ProposalVersion
+    return db.session.scalar(select(version.location).where(
+        version.proposal_id == proposal.id, version.number == proposal.current_version)) or ""
 
 
 def all_units():
@@ -255,9 +254,8 @@ def coordinators():
 
 
 def _title_of(proposal_id):
-    from pbflow.proposals.models import Proposal
-
-    return select(Proposal.title).where(Proposal.id == proposal_id)
+    proposal = proposal_models.Proposal  # (the module, not the name: this file never sets a proposal's status)
+    return select(proposal.title).where(proposal.id == proposal_id)
 
 
 def _url(endpoint, **values):
