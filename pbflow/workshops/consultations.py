@@ -155,6 +155,12 @@ def my_open_slots(user, now=None, limit=MINE_LIMIT):
 
 # --- publishing slots ------------------------------------------------------------------
 
+def _lock_person(user_id):
+    """Row-lock the person on PostgreSQL until the transaction ends (SQLite's writers already queue)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def _overlap(expert_id, starts_at, ends_at):
     return db.session.scalar(select(ConsultationSlot).where(
         ConsultationSlot.expert_id == expert_id, ConsultationSlot.status == SlotStatus.OPEN.value,
@@ -180,6 +186,7 @@ def publish(actor, edition, details, now=None):
         raise ConsultationError(_("Give a place, an online link, or both."), "place")
     if details.starts_at <= now:
         raise ConsultationError(_("The consultation must start in the future."), "starts_at")
+    _lock_person(actor.id)  # two series published at once by one expert are checked one after the other
     length = timedelta(minutes=details.minutes)
     created = []
     for n in range(details.repeat):
@@ -248,6 +255,7 @@ def book(actor, slot, proposal, question, now=None):
         raise ConsultationError(_("You cannot book your own consultation time."), status=409)
     if active_booking(slot.id) is not None:
         raise SlotTaken()
+    _lock_person(actor.id)  # one person's parallel bookings are checked for overlaps one after the other
     if _person_busy(actor.id, slot):
         raise ConsultationError(_("You already have a consultation booked at this time."), status=409)
     booking = ConsultationBooking(slot_id=slot.id, proposal_id=proposal.id, booked_by_id=actor.id,

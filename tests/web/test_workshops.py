@@ -337,3 +337,13 @@ def test_editing_keeps_capacity_above_confirmed_seats_and_another_units_place(ap
     with app.app_context():
         assert db.session.get(Workshop, workshop_id).capacity == 8
         assert db.session.scalar(db.select(db.func.count()).select_from(WorkshopUnit)) == 2
+
+
+def test_visitors_see_the_workshop_page_and_htmx_gets_the_list_fragment(app, client, english, people, setup):
+    workshop_id = _make_workshop(app, setup["edition"], setup["unit"], people["coordinator"])
+    page = client.get(f"/workshops/{workshop_id}")
+    assert page.status_code == 200
+    assert "Invite the authors" not in page.get_data(as_text=True)
+    fragment = client.htmx("GET", "/workshops/").get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="workshop-results"')
+    assert client.get("/workshops/999999").status_code == 404
