@@ -214,3 +214,19 @@ def test_sending_to_consultation_asks_the_coordinators_to_route(app, ctx, people
     notes = db.session.scalars(select(Notification).where(Notification.kind == "proposal_awaits_routing")).all()
     assert [n.user_id for n in notes] == [people["coordinator"].id]
     assert notes[0].url == f"/proposals/{proposal.id}/routing"
+
+
+def test_the_proposal_page_section_costs_the_same_for_one_and_five_units(client, login, people, proposal, make_unit,
+                                                                         make_routing, count_queries, english):
+    make_routing(proposal, make_unit(), due_in_days=-2)
+    login(client, people["coordinator"])
+    client.get(f"/proposals/{proposal.id}")
+    with count_queries() as one:
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "overdue" in page
+    for _ in range(4):
+        make_routing(proposal, make_unit())
+    with count_queries() as five:
+        page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert page.count("awaiting feedback") == 4
+    assert len(one) == len(five)
