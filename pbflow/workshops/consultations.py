@@ -28,8 +28,8 @@ from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
 from pbflow.extensions import db
 from pbflow.feedback.models import VerifyingUnit
+from pbflow.proposals import models as proposal_models
 from pbflow.proposals import policy as proposal_policy
-from pbflow.proposals.models import Proposal, ProposalAuthor
 from pbflow.workshops import policy
 from pbflow.workshops.models import BookingStatus, ConsultationBooking, ConsultationSlot, SlotStatus
 from pbflow.workshops.workshops import warsaw_text
@@ -121,19 +121,19 @@ def bookable_proposals(user, edition_id):
     if not policy.signed_in(user):
         return []
     return db.session.scalars(
-        select(Proposal).join(ProposalAuthor, ProposalAuthor.proposal_id == Proposal.id)
-        .where(ProposalAuthor.user_id == user.id, Proposal.edition_id == edition_id,
-               Proposal.status.notin_([s.value for s in proposal_policy.FINAL]))
-        .order_by(Proposal.title, Proposal.id).limit(200)).all()
+        select(proposal_models.Proposal).join(proposal_models.ProposalAuthor, proposal_models.ProposalAuthor.proposal_id == proposal_models.Proposal.id)
+        .where(proposal_models.ProposalAuthor.user_id == user.id, proposal_models.Proposal.edition_id == edition_id,
+               proposal_models.Proposal.status.notin_([s.value for s in proposal_policy.FINAL]))
+        .order_by(proposal_models.Proposal.title, proposal_models.Proposal.id).limit(200)).all()
 
 
 def mine(user, now=None, limit=MINE_LIMIT):
     """The person's bookings, as author or as the slot's expert: upcoming first (soonest first), then past."""
     now = now or utcnow()
     expert = aliased(User)
-    query = (select(ConsultationBooking, ConsultationSlot, Proposal, VerifyingUnit, expert)
+    query = (select(ConsultationBooking, ConsultationSlot, proposal_models.Proposal, VerifyingUnit, expert)
              .join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
-             .join(Proposal, Proposal.id == ConsultationBooking.proposal_id)
+             .join(proposal_models.Proposal, proposal_models.Proposal.id == ConsultationBooking.proposal_id)
              .join(VerifyingUnit, VerifyingUnit.id == ConsultationSlot.unit_id)
              .join(expert, expert.id == ConsultationSlot.expert_id)
              .where(or_(ConsultationBooking.booked_by_id == user.id, ConsultationSlot.expert_id == user.id)))
@@ -281,7 +281,7 @@ def _cancel_booking(actor, booking, slot, reason):
     audit.record(actor, "consultation.booking_cancelled", booking, slot_id=slot.id, reason=reason)
     other_id = slot.expert_id if actor.id == booking.booked_by_id else booking.booked_by_id
     other = db.session.get(User, other_id) if other_id is not None else None
-    title = db.session.scalar(select(Proposal.title).where(Proposal.id == booking.proposal_id))
+    title = db.session.scalar(select(proposal_models.Proposal.title).where(proposal_models.Proposal.id == booking.proposal_id))
     if other is not None and other.id != actor.id:
         notify([other], "booking_cancelled", url_for("consultations.mine"), when=warsaw_text(slot.starts_at),
                proposal=title, reason=reason)

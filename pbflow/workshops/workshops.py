@@ -29,9 +29,9 @@ from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
 from pbflow.extensions import db
 from pbflow.feedback.models import Routing, RoutingStatus, VerifyingUnit
+from pbflow.proposals import models as proposal_models
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals import search
-from pbflow.proposals.models import Proposal, ProposalAuthor
 from pbflow.workshops import policy
 from pbflow.workshops.models import (
     WORKSHOP_TEXT_MAX,
@@ -87,7 +87,7 @@ def warsaw_text(moment):
 
 
 def _live():
-    return Proposal.status.notin_([s.value for s in proposal_policy.FINAL])
+    return proposal_models.Proposal.status.notin_([s.value for s in proposal_policy.FINAL])
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -114,10 +114,10 @@ def units_of(workshop):
 
 
 def discussed(workshop):
-    """[(WorkshopProposal, Proposal)] in title order."""
+    """[(WorkshopProposal, proposal_models.Proposal)] in title order."""
     return db.session.execute(
-        select(WorkshopProposal, Proposal).join(Proposal, Proposal.id == WorkshopProposal.proposal_id)
-        .where(WorkshopProposal.workshop_id == workshop.id).order_by(Proposal.title, Proposal.id)).all()
+        select(WorkshopProposal, proposal_models.Proposal).join(proposal_models.Proposal, proposal_models.Proposal.id == WorkshopProposal.proposal_id)
+        .where(WorkshopProposal.workshop_id == workshop.id).order_by(proposal_models.Proposal.title, proposal_models.Proposal.id)).all()
 
 
 def invites(workshop):
@@ -187,11 +187,11 @@ def find_proposals(user, edition_id, words, limit=SEARCH_LIMIT):
     found = search.matches(words)
     if found is None:
         return []
-    query = (select(Proposal).join(found, found.c.id == Proposal.id)
-             .where(Proposal.edition_id == edition_id, _live()).order_by(found.c.rank, Proposal.id))
+    query = (select(proposal_models.Proposal).join(found, found.c.id == proposal_models.Proposal.id)
+             .where(proposal_models.Proposal.edition_id == edition_id, _live()).order_by(found.c.rank, proposal_models.Proposal.id))
     if not policy.can_see_all_proposals(user):
-        query = query.where(or_(Proposal.is_public.is_(True), exists().where(
-            Routing.proposal_id == Proposal.id, Routing.unit_id.in_(policy.unit_ids_of(user) or [0]),
+        query = query.where(or_(proposal_models.Proposal.is_public.is_(True), exists().where(
+            Routing.proposal_id == proposal_models.Proposal.id, Routing.unit_id.in_(policy.unit_ids_of(user) or [0]),
             Routing.status != RoutingStatus.CANCELLED.value)))
     return db.session.scalars(query.limit(limit)).all()
 
@@ -341,8 +341,8 @@ def invite(actor, workshop, proposal):
         raise WorkshopError(_("Choose a proposal of this edition that is still being worked on."), "proposal")
     if db.session.get(WorkshopProposal, (workshop.id, proposal.id)) is None:
         db.session.add(WorkshopProposal(workshop_id=workshop.id, proposal_id=proposal.id))
-    authors = db.session.scalars(select(User).join(ProposalAuthor, ProposalAuthor.user_id == User.id)
-                                 .where(ProposalAuthor.proposal_id == proposal.id).order_by(User.id)).all()
+    authors = db.session.scalars(select(User).join(proposal_models.ProposalAuthor, proposal_models.ProposalAuthor.user_id == User.id)
+                                 .where(proposal_models.ProposalAuthor.proposal_id == proposal.id).order_by(User.id)).all()
     already = set(db.session.scalars(select(WorkshopInvite.user_id).where(
         WorkshopInvite.workshop_id == workshop.id, WorkshopInvite.user_id.in_([a.id for a in authors] or [0]))))
     new = [a for a in authors if a.id not in already and not getattr(a, "is_deleted", False)]
