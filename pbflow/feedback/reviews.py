@@ -242,7 +242,12 @@ def save(actor, feedback, values):
 def publish(actor, feedback, values=None):
     """Publish a complete draft (after saving `values`, if given). Returns the proposal; its status
     moves to feedback_received when this was the last unit to answer (see `moved`)."""
+    # Lock the proposal first: of two units publishing at once, the second sees the first's answer
+    # (and of two experts of one unit, the second finds the feedback published already).
+    proposal = transitions.lock_for_update(feedback.proposal_id)
     routing_row = db.session.get(Routing, feedback.routing_id)
+    db.session.refresh(routing_row)
+    db.session.refresh(feedback, ["status"])
     _check_writer(actor, routing_row, feedback)
     changes, errors = _parse(feedback, values or {})
     merged = _merged(feedback, changes)
@@ -259,7 +264,6 @@ def publish(actor, feedback, values=None):
     db.session.flush()
     audit.record(actor, "feedback.published", feedback, routing=routing_row.id, round=feedback.round,
                  version=feedback.version_number, verdict=feedback.verdict)
-    proposal = transitions.lock_for_update(feedback.proposal_id)
     _tell_authors(proposal, db.session.get(VerifyingUnit, routing_row.unit_id))
     return _after_publishing(actor, proposal)
 

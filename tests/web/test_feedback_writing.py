@@ -327,3 +327,15 @@ def test_the_workspace_reads_in_a_fixed_number_of_queries(app, client, login, de
         assert page.get_data(as_text=True).count(f"Round {rounds}: version 1") == 1
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_htmx_publishing_redirects_and_a_bad_criterion_comes_back_alone(app, client, login, desk, english):
+    login(client, desk.expert)
+    response = client.htmx("POST", f"{desk.save}/points/1", data={"point-1-result": "needs_change",
+                                                                   "point-1-note": "ź" * 10_001})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in html and html.count('class="feedback-point"') == 1
+    assert "Use at most 10000 characters." in html and 'value="needs_change" checked' in html
+    response = client.htmx("POST", desk.save, data=complete(action="publish"))
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == desk.url
+    assert feedback_of(app, desk.routing.id)[0].status == "published"
