@@ -113,7 +113,8 @@ def cancel_slot(slot_id):
 
 def _booking_context(slot, form):
     unit = db.session.get(VerifyingUnit, slot.unit_id)
-    return {"slot": slot, "unit": unit, "form": form, "taken": consultations.active_booking(slot.id) is not None}
+    return {"slot": slot, "unit": unit, "form": form, "past": slot.starts_at <= utcnow(),
+            "taken": consultations.active_booking(slot.id) is not None}
 
 
 @bp.route("/<int:slot_id>/book", methods=["GET", "POST"])

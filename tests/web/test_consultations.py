@@ -304,3 +304,10 @@ def test_my_consultations_lists_upcoming_first_for_both_sides(app, client, login
         login(client, person)
         page = client.get("/consultations/mine").get_data(as_text=True)
         assert page.index(f'id="booking-{sooner}"') < page.index(f'id="booking-{later}"')
+
+
+def test_the_booking_page_of_a_past_slot_says_so(app, client, login, english, setup):
+    slot_id = make_slot(app, setup, starts_in=timedelta(hours=-2))
+    login(client, setup["author"])
+    page = client.get(f"/consultations/{slot_id}/book").get_data(as_text=True)
+    assert "This consultation time has passed." in page and "Book this time" not in page
