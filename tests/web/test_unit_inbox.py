@@ -47,21 +47,17 @@ def bulk_routings(app, edition, unit, count, district_id=None, due_in_days=14, s
         db.session.commit()
 
 
-def _rows(page):
-    return [line.split(">")[1].split("<")[0] for line in page.split('<a href="')[1:]
-            if line.startswith("/proposals/") and "Wniosek" in line.split(">")[1][:12]]
-
-
 def test_the_inbox_lists_oldest_first_and_marks_overdue_ones(client, login, expert, unit, edition, make_proposal,
                                                              make_routing, english):
-    for title, days_ago, due in (("Nowe ławki", 1, 10), ("Stare drzewa", 9, -3), ("Środkowy skwer", 5, 2)):
-        make_routing(make_proposal(edition, title=title, status="in_consultation"), unit,
-                     routed_days_ago=days_ago, due_in_days=due)
+    made = [make_routing(make_proposal(edition, title=title, status="in_consultation"), unit,
+                         routed_days_ago=days_ago, due_in_days=due)
+            for title, days_ago, due in (("Nowe ławki", 1, 10), ("Stare drzewa", 9, -3), ("Środkowy skwer", 5, 2))]
     login(client, expert)
     page = client.get(f"/units/{unit.id}/inbox").get_data(as_text=True)
     assert page.index("Stare drzewa") < page.index("Środkowy skwer") < page.index("Nowe ławki")
     assert "Overdue by 3 days" in page and page.count("routing-row-overdue") == 1
     assert "In consultation" in page
+    assert f'href="/routings/{made[0].id}">Nowe ławki' in page  # the expert's workspace for the routing
 
 
 def test_filters_work_with_and_without_htmx(app, client, login, expert, unit, edition, districts, english):
