@@ -150,10 +150,15 @@ def test_the_area_ambassador_helps_edit_drafts_of_their_area(ctx, edition, make_
 
 # --- the state machine ---------------------------------------------------------------
 
-def test_the_whole_pathway_through_the_one_state_machine(english, ctx, make_edition, make_proposal, make_user, people):
+def test_the_whole_pathway_through_the_one_state_machine(english, ctx, make_edition, make_proposal, make_user, people,
+                                                        make_unit, make_expert, make_routing):
     edition = make_edition(open_stage="workshops")
     author = make_user()
-    proposal = load(Proposal, make_proposal(edition, author=author).id)
+    made = make_proposal(edition, author=author)
+    unit = make_unit()  # the expert's unit got the proposal and has answered
+    make_expert(unit, user=people["expert"])
+    make_routing(made, unit, status="answered")
+    proposal = load(Proposal, made.id)
     lead, expert, coordinator = load(User, author.id), load(User, people["expert"].id), load(User, people["coordinator"].id)
     transitions.send_to_consultation(lead, proposal)
     with pytest.raises(transitions.TransitionNotAllowed):
