@@ -87,6 +87,19 @@ def test_city_wide_proposals(app, edition, make_proposal, people):
     assert for_citywide[0].district_label is None
 
 
+def test_a_city_wide_proposal_that_names_a_district_is_still_city_wide(app, edition, make_proposal, districts,
+                                                                       people):
+    district = make_proposal(edition, title="Toaleta publiczna w parku", summary="")
+    citywide = make_proposal(edition, title="Toaleta w parku publicznym", scope="citywide", summary="")
+    with app.app_context():
+        db.session.execute(db.update(Proposal).where(Proposal.id == citywide.id)
+                           .values(district_id=districts[0].id))
+        db.session.commit()
+    with app.test_request_context():
+        found = similar.similar_to(loaded(district.id), viewer=db.session.merge(people["coordinator"]))
+    assert [(m.proposal_id, m.district_label) for m in found] == [(citywide.id, None)]
+
+
 def test_viewer_sees_only_what_they_may_open(app, edition, make_proposal, make_unit, make_expert, make_routing,
                                             people):
     author = people["resident"]
@@ -118,6 +131,7 @@ def test_similar_among_runs_one_query_whatever_the_rows(app, edition, make_propo
     for n in range(25):
         district = districts[n % 3]
         made.append(make_proposal(edition, title=f"{kinds[n % 5]} nr {n}", district=district, summary=""))
+    citywide = make_proposal(edition, title="Plac zabaw przy szkole", scope="citywide", summary="")
     counts = {}
     with app.test_request_context():
         coordinator = db.session.merge(people["coordinator"])
@@ -129,9 +143,9 @@ def test_similar_among_runs_one_query_whatever_the_rows(app, edition, make_propo
             assert set(found) == {p.id for p in rows}
         first = found[made[0].id]
     assert counts[3] == counts[25] == 1
-    # Row 0 is a playground in district 0: its matches are the playgrounds of the same district (n = 15),
-    # at most three.
-    assert [m.proposal_id for m in first] == [made[15].id]
+    # Row 0 is a playground in district 0: its matches are the playground of the same district (n = 15)
+    # and the city-wide one, as close as can be.
+    assert [m.proposal_id for m in first] == [made[15].id, citywide.id]
 
 
 def test_similar_among_without_a_viewer_lists_only_public_proposals(app, edition, make_proposal):
