@@ -179,6 +179,8 @@ def test_coordinator_sees_the_section_with_a_merge_link(client, login, english, 
     assert "Words in common:" in page and "placu, zabaw, zielonej" in page
     assert f"/proposals/{mine.id}/actions/merge?q={theirs.id}" in page
     assert "merge this one into the other" in page
+    merge_form = client.get(f"/proposals/{mine.id}/actions/merge?q={theirs.id}").get_data(as_text=True)
+    assert f'id="into-{theirs.id}" value="{theirs.id}"' in merge_form  # the merge form offers that proposal
 
 
 def test_author_sees_public_similar_proposals_and_a_workshop_hint(app, client, login, english, pair, people,
