@@ -1,10 +1,14 @@
 """In-app notifications with an e-mail copy: one call tells a person, in their own language.
 
+Dates and moments passed as `date`/`datetime` values are stored as ISO text and formatted
+for each reader (Europe/Warsaw, their locale), never in the language of whoever acted.
+
 Each domain registers its kinds (a message and a mail subject with %(name)s placeholders);
 `notify()` adds a row per person to the current transaction and sends the e-mail. The
 text is composed again when the list is shown, so it follows the reader's language."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import current_app, g
 from flask_babel import force_locale
@@ -13,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from pbflow.core.database import utcnow
+from pbflow.core.i18n import local_date, local_datetime
 from pbflow.core.mail import send_mail
 from pbflow.core.models import Notification
 from pbflow.extensions import db
@@ -33,12 +38,33 @@ def register(kind, message, subject):
     KINDS[kind] = Kind(message, subject)
 
 
+def _stored(value):
+    """Dates and moments are kept as ISO text and formatted when shown, in the reader's language."""
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _shown(value):
+    if isinstance(value, dict) and "datetime" in value:
+        return local_datetime(datetime.fromisoformat(value["datetime"]), "short")
+    if isinstance(value, dict) and "date" in value:
+        return local_date(date.fromisoformat(value["date"]))
+    return value
+
+
+def _values(data):
+    return {key: _shown(value) for key, value in (data or {}).items()}
+
+
 def text_of(notification):
     kind = KINDS.get(notification.kind)
     if kind is None:
         return str(_l("A notification"))
     try:
-        return str(kind.message) % (notification.data or {})
+        return str(kind.message) % _values(notification.data)
     except (KeyError, TypeError, ValueError):
         return str(kind.message)
 
@@ -53,6 +79,7 @@ def notify(recipients, kind, url, mail=True, **data):
     """Tell each person (User objects; the acting person is left out by callers who wish)."""
     if kind not in KINDS:
         raise KeyError(f"notification kind {kind!r} is not registered")
+    data = {key: _stored(value) for key, value in data.items()}
     seen = set()
     for person in recipients:
         if person is None or person.id in seen or getattr(person, "is_deleted", False):
@@ -65,7 +92,7 @@ def notify(recipients, kind, url, mail=True, **data):
                 body = "\n\n".join([text_of(notification), _absolute(url), str(_l(
                     "You get this e-mail because you take part in the participatory budget in pbflow. "
                     "All your notifications are on the Notifications page."))])
-                send_mail(person.email, str(KINDS[kind].subject) % data, body)
+                send_mail(person.email, str(KINDS[kind].subject) % _values(data), body)
     db.session.flush()
 
 

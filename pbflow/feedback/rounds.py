@@ -7,7 +7,6 @@ left unanswered. After the move, those units' routings reopen (next round, pendi
 date) and their experts are told; units that asked for nothing keep their answered routing.
 """
 
-from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -16,9 +15,10 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from pbflow.core import audit, clock, notifications
+from pbflow.core import audit, notifications
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
+from pbflow.feedback import routing as routing_service
 from pbflow.feedback.answers import experts_of
 from pbflow.feedback.models import (
     AnswerStatus,
@@ -84,9 +84,7 @@ def start_next_round(actor, proposal, **_data):
         Routing.status == RoutingStatus.ANSWERED.value).order_by(Routing.id)).all()
     if not routings:
         return
-    edition = proposal.edition
-    # As a first routing: the edition's feedback days, but not after its submission deadline.
-    due_on = min(clock.today() + timedelta(days=edition.feedback_due_days), edition.submission_deadline)
+    due_on = routing_service.default_due(proposal.edition)  # as a first routing
     for routing in routings:
         routing.round += 1
         routing.status = RoutingStatus.PENDING.value
@@ -100,4 +98,4 @@ def start_next_round(actor, proposal, **_data):
     notifications.notify(
         [person for person in experts_of({r.unit_id for r in routings}) if person.id != actor.id],
         "revision_to_review", url_for("proposals.show", proposal_id=proposal.id),
-        title=proposal.title, version=proposal.current_version, due=due_on.isoformat())
+        title=proposal.title, version=proposal.current_version, due=due_on)

@@ -196,7 +196,7 @@ def route(actor, proposal, unit_ids, due_on):
         audit.record(actor, "routing.routed", routing, proposal_id=proposal.id, unit_id=unit.id,
                      round=routing.round, due_on=due_on.isoformat())
         notifications.notify(experts_of(unit.id), "routing_new", _routing_url(routing),
-                             title=proposal.title, due=format_date(due_on))
+                             title=proposal.title, due=due_on)
         changed.append(routing)
     return changed
 
@@ -312,7 +312,7 @@ def send_overdue_notices(today=None):
             routing = db.session.get(Routing, routing_id)
             unit = db.session.get(VerifyingUnit, routing.unit_id)
             data = {"title": db.session.scalar(_title_of(routing.proposal_id)), "unit": unit.name,
-                    "due": format_date(routing.due_on)}
+                    "due": routing.due_on}
             notifications.notify(experts_of(unit.id), "routing_overdue", _routing_url(routing), **data)
             notifications.notify(people, "routing_overdue", _url("routing.board", overdue="1"), **data)
             audit.record(None, "routing.overdue_notified", routing, proposal_id=routing.proposal_id,

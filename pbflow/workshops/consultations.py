@@ -268,7 +268,7 @@ def book(actor, slot, proposal, question, now=None):
     audit.record(actor, "consultation.booked", booking, slot_id=slot.id, proposal_id=proposal.id)
     expert = db.session.get(User, slot.expert_id)
     notify([expert], "booking_made", url_for("consultations.mine"), who=actor.display_name,
-           when=warsaw_text(slot.starts_at), proposal=proposal.title)
+           when=slot.starts_at, proposal=proposal.title)
     return booking
 
 
@@ -283,7 +283,7 @@ def _cancel_booking(actor, booking, slot, reason):
     other = db.session.get(User, other_id) if other_id is not None else None
     title = db.session.scalar(select(proposal_models.Proposal.title).where(proposal_models.Proposal.id == booking.proposal_id))
     if other is not None and other.id != actor.id:
-        notify([other], "booking_cancelled", url_for("consultations.mine"), when=warsaw_text(slot.starts_at),
+        notify([other], "booking_cancelled", url_for("consultations.mine"), when=slot.starts_at,
                proposal=title, reason=reason)
 
 

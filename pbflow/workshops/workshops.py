@@ -309,7 +309,7 @@ def cancel(actor, workshop, reason):
     audit.record(actor, "workshop.cancelled", workshop, reason=workshop.cancel_reason)
     people = [p for p in _invitees(workshop) if p.id != actor.id]
     notify(people, "workshop_cancelled", url_for("workshops.show", workshop_id=workshop.id),
-           title=workshop.theme, when=warsaw_text(workshop.starts_at), reason=workshop.cancel_reason)
+           title=workshop.theme, when=workshop.starts_at, reason=workshop.cancel_reason)
     return workshop
 
 
@@ -352,7 +352,7 @@ def invite(actor, workshop, proposal):
     db.session.flush()
     audit.record(actor, "workshop.invited", workshop, proposal_id=proposal.id, user_ids=[p.id for p in new])
     notify(new, "workshop_invitation", url_for("workshops.show", workshop_id=workshop.id),
-           title=workshop.theme, when=warsaw_text(workshop.starts_at), proposal=proposal.title)
+           title=workshop.theme, when=workshop.starts_at, proposal=proposal.title)
     return len(new)
 
 

@@ -12,6 +12,7 @@ from pbflow.core.models import Notification
 from pbflow.extensions import db
 
 notifications.register("test_note", message=_l("Test note about “%(title)s”"), subject=_l("Test: %(title)s"))
+notifications.register("test_due", message=_l("Due %(due)s, meeting at %(when)s"), subject=_l("Due %(due)s"))
 HEADER_COUNT = re.compile(r'id="notifications-link"[^>]*>Notifications <span class="notification-count">\((\d+)')
 
 
@@ -32,6 +33,22 @@ def _rows(app, user):
 
 def _items(html):
     return re.findall(r'<li id="notification-(\d+)"', html)
+
+
+def test_dates_in_a_notification_follow_the_readers_language_not_the_actors(app, make_user):
+    """Stored as ISO text; a Polish reader and an English one each see their own format, in Kraków time."""
+    from datetime import date, datetime
+
+    polish, english_reader = make_user(locale="pl"), make_user(locale="en")
+    with app.test_request_context():
+        notifications.notify([db.session.merge(polish), db.session.merge(english_reader)], "test_due", "/units/",
+                             due=date(2026, 12, 24), when=datetime(2026, 7, 1, 16, 30))  # 18:30 in Kraków
+        db.session.commit()
+        rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+        assert rows[0].data["due"] == {"date": "2026-12-24"}
+    mails = {mail.to: mail for mail in app.extensions["pbflow_outbox"]}
+    assert "24 gru 2026" in mails[polish.email].subject and "18:30" in mails[polish.email].body
+    assert "Dec 24, 2026" in mails[english_reader.email].subject and "6:30" in mails[english_reader.email].body
 
 
 @pytest.fixture
