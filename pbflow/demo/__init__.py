@@ -90,16 +90,28 @@ def seed_users():
 
 
 def seed():
-    from pbflow.demo import meetings, proposals, stage_one
+    """Everything through the services; links in notifications need a request, e-mails stay unsent."""
+    from flask import current_app
 
-    seed_districts()
-    seed_units()
-    seed_users()
-    db.session.flush()
-    stage_one.seed(DEMO_PASSWORD)
-    proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
-    meetings.seed(stage_one.EDITION_NAME)
-    db.session.commit()
+    from pbflow.demo import feedback, meetings, proposals, stage_one
+
+    mail_backend = current_app.config["MAIL_BACKEND"]
+    current_app.config["MAIL_BACKEND"] = "memory"  # demo people have made-up addresses
+    try:
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            seed_districts()
+            seed_units()
+            seed_users()
+            db.session.flush()
+            feedback.seed_units()
+            stage_one.seed(DEMO_PASSWORD)
+            proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
+            meetings.seed(stage_one.EDITION_NAME)
+            feedback.seed(stage_one.EDITION_NAME)
+            db.session.commit()
+    finally:
+        current_app.config["MAIL_BACKEND"] = mail_backend
+        current_app.extensions.pop("pbflow_outbox", None)
     seed_past_results()
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from pbflow.accounts import services as accounts
+from pbflow.demo import feedback as demo_feedback
 from pbflow.editions import services as editions
 from pbflow.editions.models import District, Edition, Scope
 from pbflow.extensions import db
@@ -26,7 +27,6 @@ DEMO_RESIDENTS = [
 ]
 RESIDENT = "mieszkaniec@example.org"
 EXPERT = "ekspert@example.org"
-COORDINATOR = "koordynator@example.org"
 AMBASSADOR = "ambasador@example.org"
 
 
@@ -166,6 +166,8 @@ def _content(spec, by_name, changes=None):
 
 
 def _advance(spec, proposal, people):
+    """Take the proposal as far as the spec says: sent to its units (Stage III demo data says which),
+    then the units' published feedback moves it to "feedback received"."""
     lead = people[spec["lead"]]
     end = spec["end"]
     if end is S.WITHDRAWN:
@@ -174,11 +176,9 @@ def _advance(spec, proposal, people):
     if end is S.DRAFT:
         return
     transitions.send_to_consultation(lead, proposal)
-    if end is S.IN_CONSULTATION:
-        return
-    # The demo routes no proposal to a unit, so the coordinator decides the feedback is in (an expert
-    # may only once every routed unit has answered: pbflow/feedback/reviews.py).
-    transitions.record_feedback(people[COORDINATOR], proposal)
+    demo_feedback.route(proposal, demo_feedback.FEEDBACK[proposal.title]["units"])
+    if end is not S.IN_CONSULTATION:
+        demo_feedback.publish_feedback(proposal)
 
 
 def _create(spec, edition, by_name, people):
@@ -197,6 +197,8 @@ def _create(spec, edition, by_name, people):
         # The first save after feedback moves the proposal to "revising" (services.save_version).
         proposals.save_version(people[author], proposal, _content(spec, by_name, changes), proposal.current_version,
                                change_note=note)
+    if spec["versions"] and spec["end"] in (S.REVISING, S.READY):
+        demo_feedback.answer_changes(proposal, lead)
     if spec["end"] is S.READY:
         transitions.mark_ready(lead, proposal)
     elif spec["end"] is not S.REVISING:
@@ -212,7 +214,7 @@ def seed(edition_name, password):
     if edition is None:
         return
     people = {email: _person(email, name, password) for email, name in DEMO_RESIDENTS}
-    for email in (RESIDENT, EXPERT, AMBASSADOR, COORDINATOR):
+    for email in (RESIDENT, EXPERT, AMBASSADOR):
         people[email] = accounts.find_by_email(email)
     by_name = {d.name: d for d in db.session.scalars(select(District))}
     existing = set(db.session.scalars(select(Proposal.title).where(Proposal.edition_id == edition.id)))

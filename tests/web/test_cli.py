@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from pbflow.accounts.models import Role, User
 from pbflow.core.models import AuditEvent
 from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
+from pbflow.demo import feedback as demo_feedback
 from pbflow.demo import meetings as demo_meetings
 from pbflow.demo import proposals as demo_proposals
 from pbflow.editions.models import District
@@ -22,8 +23,9 @@ def test_demo_data_loads_krakow_and_one_person_per_role_and_is_safe_twice(app, r
     assert result.exit_code == 0, result.output
     first = counts(app)
     extra_ambassadors = {a[0] for a in stage_one.AMBASSADORS} - {u[0] for u in DEMO_USERS}
-    people = len(DEMO_USERS) + len(extra_ambassadors) + len(demo_proposals.DEMO_RESIDENTS)
-    assert first == {"District": 18, "VerifyingUnit": 7, "User": people, "UnitMembership": 1}
+    people = (len(DEMO_USERS) + len(extra_ambassadors) + len(demo_proposals.DEMO_RESIDENTS)
+              + len(demo_feedback.EXPERTS))
+    assert first == {"District": 18, "VerifyingUnit": 7, "User": people, "UnitMembership": 1 + len(demo_feedback.EXPERTS)}
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(app) == first
     with app.app_context():
@@ -125,6 +127,46 @@ def test_demo_proposals_walk_the_pathway_with_versions_co_authors_and_costs(app,
         verbs = db.session.scalars(select(AuditEvent.verb).where(AuditEvent.object_id == found[4].id,
                                                                  AuditEvent.object_type == "proposals")).all()
         assert verbs[-2:] == ["proposal.mark_ready", "proposal.published"]
+
+
+def test_demo_stage_three_routes_proposals_with_feedback_answers_a_workshop_and_consultations(app, runner):
+    """The demo expert has a proposal awaiting the unit's feedback; published feedback moved proposals on;
+    the revised one answered its point; a workshop, free consultation times and one booking; safe twice."""
+    from pbflow.feedback.models import (
+        AnswerSnippet,
+        Feedback,
+        FeedbackPoint,
+        InternalNote,
+        PointAnswer,
+        Routing,
+        VerifyingUnit,
+    )
+    from pbflow.proposals.models import Proposal
+    from pbflow.workshops.models import (
+        ConsultationBooking,
+        ConsultationSlot,
+        Workshop,
+        WorkshopInvite,
+    )
+
+    models = (Routing, Feedback, FeedbackPoint, PointAnswer, AnswerSnippet, InternalNote, Workshop, WorkshopInvite,
+              ConsultationSlot, ConsultationBooking)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = counts(app, models)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert counts(app, models) == first
+    assert first["Routing"] == 6 and first["Feedback"] == 4 and first["Workshop"] == 1
+    assert first["ConsultationSlot"] == 4 and first["ConsultationBooking"] == 1 and first["PointAnswer"] == 1
+    with app.app_context():
+        green = db.session.scalar(select(VerifyingUnit).where(VerifyingUnit.code == "green"))
+        assert "łąki kwietne" in green.responsibilities
+        pending = db.session.execute(select(Proposal.title, Routing.status).join(Routing).where(
+            Routing.unit_id == green.id)).all()
+        assert ("Siłownia plenerowa na Kurdwanowie", "pending") in pending
+        crossing = db.session.scalar(select(Proposal).where(Proposal.title.like("Bezpieczne przejście%")))
+        [point] = db.session.scalars(select(FeedbackPoint).where(FeedbackPoint.proposal_id == crossing.id,
+                                                                 FeedbackPoint.answer_status != "none")).all()
+        assert (point.answer_status, point.answered_in_version) == ("changed", 2)
 
 
 def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
