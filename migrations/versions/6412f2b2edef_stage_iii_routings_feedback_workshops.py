@@ -314,6 +314,9 @@ def upgrade():
         batch_op.add_column(sa.Column('feedback_due_days', sa.Integer(), server_default='14', nullable=False))
         batch_op.create_check_constraint('feedback_due_days_range', 'feedback_due_days > 0 AND feedback_due_days <= 365')
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unread_notifications', sa.Integer(), server_default='0', nullable=False))
+
     with op.batch_alter_table('verifying_units', schema=None) as batch_op:
         batch_op.add_column(sa.Column('responsibilities', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
@@ -322,6 +325,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('unread_notifications')
+
     with op.batch_alter_table('verifying_units', schema=None) as batch_op:
         batch_op.drop_column('contact_phone')
         batch_op.drop_column('contact_email')

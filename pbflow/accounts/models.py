@@ -52,6 +52,9 @@ class User(IdMixin, UserMixin, db.Model):
     privacy_version: Mapped[str | None] = mapped_column(String(20))
     last_login_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Kept by pbflow/core/notifications.py in the same UPDATEs that add and read notifications, so the
+    # header shows the count from the row every request loads anyway, without a COUNT per page.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",

@@ -10,11 +10,11 @@ text is composed again when the list is shown, so it follows the reader's langua
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select, update
+from sqlalchemy import column, func, select, table, update
 
 from pbflow.core.database import utcnow
 from pbflow.core.i18n import local_date, local_datetime
@@ -94,9 +94,24 @@ def notify(recipients, kind, url, mail=True, **data):
                     "All your notifications are on the Notifications page."))])
                 send_mail(person.email, str(KINDS[kind].subject) % _values(data), body)
     db.session.flush()
+    _add_unread(sorted(seen), 1)
+
+
+# The users table's kept count (pbflow.accounts.models.User.unread_notifications), named here
+# without importing accounts: core sits below every domain.
+_users = table("users", column("id"), column("unread_notifications"))
+
+
+def _add_unread(user_ids, change):
+    if user_ids and change:
+        db.session.execute(update(_users).where(_users.c.id.in_(user_ids)).values(
+            unread_notifications=func.max(_users.c.unread_notifications + change, 0)
+            if db.engine.dialect.name == "sqlite" else
+            func.greatest(_users.c.unread_notifications + change, 0)))
 
 
 def unread_count(user):
+    """How many notifications the person has not read: counted, not the kept figure (tests compare both)."""
     if not getattr(user, "is_authenticated", False):
         return 0
     return db.session.scalar(select(func.count()).select_from(Notification).where(
@@ -117,16 +132,20 @@ def mark_read(user, notification_id=None):
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
-    g.pop("pbflow_unread_notifications", None)  # the header's count must be read again
-    return db.session.execute(statement.values(read_at=utcnow())).rowcount
+    changed = db.session.execute(statement.values(read_at=utcnow())).rowcount
+    _add_unread([user.id], -changed)
+    person = getattr(user, "_get_current_object", lambda: user)()
+    if changed and person in db.session:
+        db.session.expire(person, ["unread_notifications"])  # the header shows the new figure
+    return changed
 
 
 def _unread_for_header():
-    if "pbflow_unread_notifications" not in g:
-        g.pbflow_unread_notifications = unread_count(current_user)
-    return g.pbflow_unread_notifications
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    return current_user.unread_notifications or 0
 
 
 def template_context():
-    """The header's unread count, read once per page (however often a template asks) and only for people signed in."""
+    """The header's unread count: the figure kept on the person's row, so no query per page."""
     return {"unread_notifications": _unread_for_header}
