@@ -66,11 +66,17 @@ def _import_models():
     from pbflow.core import files as _files  # noqa: F401
     from pbflow.core import models as _core  # noqa: F401
     from pbflow.editions import models as _editions  # noqa: F401
+
+    # What each domain keeps about a person: the RODO download and the account eraser read these.
+    from pbflow.feedback import exports as _feedback_exports  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401
+    from pbflow.meetings import exports as _meeting_exports  # noqa: F401
     from pbflow.meetings import models as _meetings  # noqa: F401
     from pbflow.past_results import models as _past_results  # noqa: F401
+    from pbflow.proposals import exports as _proposal_exports  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
     from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
+    from pbflow.workshops import exports as _workshop_exports  # noqa: F401
     from pbflow.workshops import models as _workshops  # noqa: F401
 
 

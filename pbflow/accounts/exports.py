@@ -66,6 +66,25 @@ def _leave_units(user):
     db.session.execute(delete(UnitMembership).where(UnitMembership.user_id == user.id))
 
 
+@exporter("notifications")
+def _notifications(user):
+    from pbflow.core.models import Notification
+    from pbflow.core.notifications import text_of
+
+    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+    return [{"at": _iso(n.created_at), "text": text_of(n), "link": n.url, "read_at": _iso(n.read_at)} for n in rows]
+
+
+@eraser
+def _forget_notifications(user):
+    from sqlalchemy import delete
+
+    from pbflow.core.models import Notification
+
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    user.unread_notifications = 0
+
+
 @exporter("activity")
 def _activity(user):
     events = db.session.scalars(
