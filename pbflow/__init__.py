@@ -70,6 +70,7 @@ def _import_models():
     # What each domain keeps about a person: the RODO download and the account eraser read these.
     from pbflow.feedback import exports as _feedback_exports  # noqa: F401
     from pbflow.feedback import models as _feedback  # noqa: F401
+    from pbflow.marathons import models as _marathons  # noqa: F401
     from pbflow.meetings import exports as _meeting_exports  # noqa: F401
     from pbflow.meetings import models as _meetings  # noqa: F401
     from pbflow.past_results import models as _past_results  # noqa: F401
@@ -124,9 +125,10 @@ def _register_blueprints(app):
     app.register_blueprint(notifications_bp)
 
     from pbflow.feedback import views as feedback_views
+    from pbflow.marathons import views as marathon_views
     from pbflow.workshops import views as workshop_views
 
-    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS:
+    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
         app.register_blueprint(blueprint)
 
 

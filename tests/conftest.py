@@ -477,3 +477,35 @@ def make_feedback(app):
             db.session.expunge(feedback)
             return feedback
     return factory
+
+
+# --- Stage IV: submission marathons --------------------------------------------------
+
+@pytest.fixture
+def make_marathon(app):
+    """A planned marathon of the edition with slots [(starts_in timedelta, minutes, seats)] and helpers;
+    set-up only (coordinators create marathons through pbflow/marathons/marathons.py)."""
+    from datetime import timedelta
+
+    from pbflow.core.database import utcnow
+    from pbflow.marathons.models import Marathon, MarathonHelper, MarathonSlot
+
+    def factory(edition, title="Maraton składania wniosków", slots=((timedelta(days=2), 60, 4),), helpers=(),
+                place="Urząd Miasta Krakowa, pl. Wszystkich Świętych 3-4", online_url=None):
+        with app.app_context():
+            first = (utcnow() + slots[0][0]).replace(second=0, microsecond=0) if slots else utcnow()
+            marathon = Marathon(edition_id=edition.id, title=title, day=first.date(), place=place,
+                                online_url=online_url)
+            for starts_in, minutes, seats in slots:
+                marathon.slots.append(MarathonSlot(
+                    starts_at=(utcnow() + starts_in).replace(second=0, microsecond=0), minutes=minutes, seats=seats))
+            db.session.add(marathon)
+            db.session.flush()
+            for person in helpers:
+                db.session.add(MarathonHelper(marathon_id=marathon.id, user_id=person.id))
+            db.session.commit()
+            marathon = db.session.scalar(db.select(Marathon).where(Marathon.id == marathon.id)
+                                         .options(db.selectinload(Marathon.slots)))
+            db.session.expunge_all()
+            return marathon
+    return factory

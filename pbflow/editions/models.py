@@ -114,6 +114,10 @@ class Edition(IdMixin, TimestampMixin, db.Model):
     description_max_chars: Mapped[int] = mapped_column(default=5000, server_default="5000")
     # How many days a verifying unit has to give feedback on a routed proposal.
     feedback_due_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    # How many residents must back a proposal (Kraków 2020: 15), and the official platform's reference format.
+    supporters_required: Mapped[int] = mapped_column(default=15, server_default="15")
+    reference_pattern: Mapped[str] = mapped_column(String(200), default=r"^[A-Z]{2,6}\.\d{1,6}\.\d{4}$",
+                                                   server_default=r"^[A-Z]{2,6}\.\d{1,6}\.\d{4}$")
 
     budgets: Mapped[list["DistrictBudget"]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="DistrictBudget.district_id")
@@ -130,6 +134,7 @@ class Edition(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("title_max_chars > 0 AND summary_min_chars >= 0 AND summary_max_chars >= summary_min_chars "
                         "AND description_max_chars > 0", name="form_limits_sensible"),
         CheckConstraint("feedback_due_days > 0 AND feedback_due_days <= 365", name="feedback_due_days_range"),
+        CheckConstraint("supporters_required >= 0 AND supporters_required <= 1000", name="supporters_required_range"),
     )
 
     def stage_dates(self):

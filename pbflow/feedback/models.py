@@ -174,9 +174,13 @@ class Feedback(IdMixin, TimestampMixin, db.Model):
     unit_estimate: Mapped[int | None] = mapped_column(BigInteger)  # grosze, the unit's own figure
     suggestions: Mapped[str] = mapped_column(Text, default="")  # Markdown
     published_at: Mapped[datetime | None]
+    # A coordinator may override a "cannot be done" verdict for the readiness check, with a reason.
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    overridden_at: Mapped[datetime | None]
 
     unit: Mapped[VerifyingUnit] = relationship(lazy="raise_on_sql")
-    author = relationship("User", lazy="raise_on_sql")
+    author = relationship("User", foreign_keys=[author_id], lazy="raise_on_sql")
     points: Mapped[list["FeedbackPoint"]] = relationship(
         back_populates="feedback", cascade="all, delete-orphan", order_by="FeedbackPoint.position",
         lazy="raise_on_sql")

@@ -1,7 +1,9 @@
 """What later stages add to a proposal without this package importing them.
 
 Stages III and IV sit above proposals: they register here who else may see a
-proposal (experts of the units it was routed to), extra guards on a transition,
+proposal (experts of the units it was routed to), who else may take a step (a
+marathon's helper records the submission), what else readiness needs (the support
+list, answered feedback), extra guards on a transition,
 what follows a transition (a new round of feedback), and sections of the
 proposal page (feedback, workshops). Registration happens when their modules
 are imported, which create_app does for every domain."""
@@ -9,6 +11,8 @@ are imported, which create_app does for every domain."""
 from dataclasses import dataclass
 
 VIEWERS = []  # callables (user, proposal) -> bool
+ACTORS = {}  # action -> [callables (user, proposal) -> bool]: who else may take that step
+READINESS = []  # callables (proposal, version) -> [problem texts]: more that must be true to be ready
 GUARDS = {}  # action -> [callables (actor, proposal) that raise TransitionNotAllowed]
 AFTER = {}  # action -> [callables (actor, proposal, **data)]
 SECTIONS = []  # PageSection, in order
@@ -28,6 +32,19 @@ class PageSection:
 def viewer(rule):
     VIEWERS.append(rule)
     return rule
+
+
+def actor(action):
+    """Someone beyond the transition's own people may take this step (e.g. a marathon's helper submits)."""
+    def register(rule):
+        ACTORS.setdefault(action, []).append(rule)
+        return rule
+    return register
+
+
+def readiness(check):
+    READINESS.append(check)
+    return check
 
 
 def guard(action):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from pbflow.editions import services as editions
 from pbflow.editions.models import Edition, Scope
 from pbflow.extensions import db
-from pbflow.proposals import costs
+from pbflow.proposals import costs, hooks
 from pbflow.proposals.models import InvitationStatus, ProposalInvitation, ProposalVersion
 
 
@@ -84,4 +84,6 @@ def readiness_problems(proposal, version=None):
         problems.append(_("The total cost is above the cap for this kind of project."))
     if pending_invitations(proposal):
         problems.append(_("Some invited co-authors have not answered yet: wait for them or cancel the invitations."))
+    for check in hooks.READINESS:  # what later stages need (Stage IV: supporters, answered feedback…)
+        problems.extend(check(proposal, version))
     return problems

@@ -67,6 +67,8 @@ TRANSITIONS = {t.action: t for t in (
                _l("Reopen for changes"), _authors_or_coordinator),
     Transition("submit", frozenset({S.READY}), S.SUBMITTED,
                _l("Record the submission"), _authors_or_coordinator, frozenset({Stage.MARATHONS})),
+    Transition("undo_submission", frozenset({S.SUBMITTED}), S.READY,
+               _l("Undo the recorded submission"), lambda u, p: policy.is_coordinator(u)),
     Transition("withdraw", LIVE, S.WITHDRAWN,
                _l("Withdraw the proposal"), policy.can_withdraw),
     Transition("merge", LIVE, S.MERGED,
@@ -74,9 +76,14 @@ TRANSITIONS = {t.action: t for t in (
 )}
 
 
+def _may_act(transition, user, proposal):
+    return transition.who(user, proposal) or any(
+        rule(user, proposal) for rule in hooks.ACTORS.get(transition.action, ()))
+
+
 def available(user, proposal):
     """Transitions this user could try now (status and actor fit); guards may still refuse."""
-    return [t for t in TRANSITIONS.values() if proposal.state in t.sources and t.who(user, proposal)]
+    return [t for t in TRANSITIONS.values() if proposal.state in t.sources and _may_act(t, user, proposal)]
 
 
 def _check(actor, proposal, action):
@@ -84,7 +91,7 @@ def _check(actor, proposal, action):
     if proposal.state not in transition.sources:
         raise TransitionNotAllowed(_("A proposal that is “%(status)s” cannot be changed this way (%(action)s).",
                                      status=proposal.state.title, action=transition.title))
-    if not transition.who(actor, proposal):
+    if not _may_act(transition, actor, proposal):
         raise TransitionNotAllowed(_("You cannot do this with this proposal (%(action)s).",
                                      action=transition.title))
     edition = proposals.edition_of(proposal)
@@ -94,7 +101,7 @@ def _check(actor, proposal, action):
             names = ", ".join(str(s.title) for s in sorted(transition.stages, key=list(Stage).index))
             raise TransitionNotAllowed(_("This is possible only while these stages are open: %(stages)s.",
                                          stages=names))
-    if action not in ("withdraw", "merge") and clock.today() > edition.submission_deadline:
+    if action not in ("withdraw", "merge", "undo_submission") and clock.today() > edition.submission_deadline:
         raise TransitionNotAllowed(_("The submission deadline of %(edition)s has passed.", edition=edition.name))
     for check in hooks.GUARDS.get(action, ()):
         check(actor, proposal)
@@ -162,6 +169,17 @@ def submit(actor, proposal, platform_reference):
     return _move(actor, proposal, transition, version=proposal.current_version, platform_reference=reference)
 
 
+def undo_submission(actor, proposal, reason=""):
+    """A coordinator takes back a wrong record of submission; the proposal is ready again."""
+    reason = (reason or "").strip()
+    transition = _check(actor, proposal, "undo_submission")
+    if not reason:
+        raise TransitionNotAllowed(_("Say why the record of the submission is wrong."))
+    previous = proposal.platform_reference
+    proposal.platform_reference = None
+    return _move(actor, proposal, transition, reason=reason[:2000], platform_reference=previous)
+
+
 def withdraw(actor, proposal, reason=""):
     return _move(actor, proposal, _check(actor, proposal, "withdraw"), reason=(reason or "").strip()[:500])
 
@@ -184,7 +202,8 @@ def perform(actor, proposal, action, **kwargs):
     """Run a transition by name (one POST URL per transition dispatches here)."""
     functions = {"send_to_consultation": send_to_consultation, "record_feedback": record_feedback,
                  "start_revising": start_revising, "mark_revised": mark_revised, "mark_ready": mark_ready,
-                 "reopen": reopen, "submit": submit, "withdraw": withdraw, "merge": merge}
+                 "reopen": reopen, "submit": submit, "undo_submission": undo_submission, "withdraw": withdraw,
+                 "merge": merge}
     if action not in functions:
         raise TransitionNotAllowed(_("Unknown action."))
     return functions[action](actor, proposal, **kwargs)

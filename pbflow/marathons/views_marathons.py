@@ -1,0 +1,5 @@
+"""Stage IV views: marathons."""
+
+from flask import Blueprint
+
+bp = Blueprint("marathons", __name__)

@@ -1,0 +1,5 @@
+"""Stage IV views: readiness."""
+
+from flask import Blueprint
+
+bp = Blueprint("readiness", __name__)
