@@ -17,6 +17,15 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('no_upkeep_declarations',
+    sa.Column('proposal_id', sa.Integer(), nullable=False),
+    sa.Column('version_number', sa.Integer(), nullable=False),
+    sa.Column('declared_by_id', sa.Integer(), nullable=True),
+    sa.Column('declared_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['declared_by_id'], ['users.id'], name=op.f('fk_no_upkeep_declarations_declared_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_no_upkeep_declarations_proposal_id_proposals'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('proposal_id', name=op.f('pk_no_upkeep_declarations'))
+    )
     op.create_table('marathons',
     sa.Column('edition_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -177,6 +186,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('no_upkeep_declarations')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_feedback_overridden_by_id_users'), type_='foreignkey')
         batch_op.drop_column('overridden_at')

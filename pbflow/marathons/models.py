@@ -201,6 +201,18 @@ class SupportListScan(IdMixin, db.Model):
     )
 
 
+class NoUpkeepDeclaration(db.Model):
+    """The authors state that a version's project needs no yearly upkeep (an upkeep of 0 zł is then stated,
+    not forgotten); a new version needs the statement again."""
+
+    __tablename__ = "no_upkeep_declarations"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    version_number: Mapped[int]
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Outcome(_Titled):
     VERIFIED_POSITIVE = "verified_positive"
     VERIFIED_NEGATIVE = "verified_negative"
