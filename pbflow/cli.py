@@ -9,6 +9,8 @@ from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role
 from pbflow.accounts.passwords import password_problem
 from pbflow.extensions import db
+from pbflow.marathons import reminders as marathon_reminders
+from pbflow.marathons import supporters
 from pbflow.meetings import reminders
 from pbflow.proposals import bench_data
 
@@ -65,3 +67,5 @@ def init_app(app):
     app.cli.add_command(create_user)
     app.cli.add_command(bench_data.seed_bench)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(supporters.forget_supporters)
+    app.cli.add_command(marathon_reminders.command)

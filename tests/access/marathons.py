@@ -1,0 +1,6 @@
+from tests.access import COORDINATORS, EVERYONE
+
+PAGES = {
+    "/marathons/": EVERYONE,
+    "/marathons/new": COORDINATORS,
+}
