@@ -1,0 +1,5 @@
+from tests.access import COORDINATORS
+
+PAGES = {
+    "/marathons/submitted": COORDINATORS,
+}
