@@ -37,6 +37,7 @@ from pbflow.feedback.models import (
     VerifyingUnit,
 )
 from pbflow.proposals import hooks, transitions
+from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalStatus
 
 FAILING = frozenset({CriterionResult.NEEDS_CHANGE.value, CriterionResult.DOES_NOT_MEET.value})
@@ -110,6 +111,9 @@ def earlier_rounds(routing_row):
 # --- writing ----------------------------------------------------------------------------------
 
 def _check_writer(actor, routing_row, feedback=None):
+    closed = db.session.scalar(select(Proposal.status).where(Proposal.id == routing_row.proposal_id))
+    if closed in {s.value for s in proposal_policy.FINAL}:
+        raise FeedbackError(_("This proposal is closed; it needs no feedback any more."))
     if not policy.can_write_feedback(actor, routing_row):
         if routing_row.state is not RoutingStatus.PENDING and policy.is_unit_expert(actor, routing_row.unit_id):
             raise FeedbackError(_("This unit has already given its feedback for this round."))
@@ -121,6 +125,8 @@ def _check_writer(actor, routing_row, feedback=None):
 def draft_for(actor, routing_row):
     """The current round's feedback, created on first use for the proposal's current version."""
     _check_writer(actor, routing_row)
+    # Two experts of the unit starting at once: the second waits here and then finds the first's draft.
+    db.session.execute(select(Routing.id).where(Routing.id == routing_row.id).with_for_update())
     feedback = current(routing_row)
     if feedback is not None:
         return feedback
@@ -293,6 +299,12 @@ def _after_publishing(actor, proposal):
 
 
 # --- the rule for marking feedback as received by hand ------------------------------------------
+
+@hooks.actor("record_feedback")
+def _routed_expert(actor, proposal):
+    """Besides coordinators: experts of a unit the proposal is routed to (the guard below says when)."""
+    return bool(policy.is_routed_expert(actor, proposal))
+
 
 @hooks.guard("record_feedback")
 def _only_when_every_unit_answered(actor, proposal):

@@ -6,6 +6,7 @@ message for people), changes the state, writes an audit event, notifies and flus
 commits. Overdue notices (for cron) are in `send_overdue_notices`.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,7 +29,7 @@ from pbflow.feedback.models import (
     VerifyingUnit,
 )
 from pbflow.past_results.importer import fold
-from pbflow.proposals import hooks
+from pbflow.proposals import hooks, transitions
 from pbflow.proposals import models as proposal_models
 from pbflow.proposals.models import ProposalStatus
 from pbflow.proposals.policy import FINAL
@@ -219,7 +220,34 @@ def cancel(actor, routing, reason):
         notifications.notify(experts_of(routing.unit_id), "routing_cancelled", _proposal_url(routing.proposal_id),
                              title=title)
     db.session.flush()
+    _move_on_if_nobody_is_awaited(actor, routing.proposal_id)
     return routing
+
+
+def _move_on_if_nobody_is_awaited(actor, proposal_id):
+    """Taking off the last unit still awaited leaves the others' feedback: the proposal has its feedback."""
+    proposal = transitions.lock_for_update(proposal_id)
+    answered_or_pending = db.session.scalars(select(Routing.status).where(
+        Routing.proposal_id == proposal_id, Routing.status != RoutingStatus.CANCELLED.value)).all()
+    if (proposal.state is ProposalStatus.IN_CONSULTATION and answered_or_pending
+            and RoutingStatus.PENDING.value not in answered_or_pending):
+        # Refused (e.g. the deadline has passed): a coordinator decides by hand.
+        with contextlib.suppress(transitions.TransitionNotAllowed):
+            transitions.record_feedback(actor, proposal)
+
+
+@hooks.after("withdraw")
+@hooks.after("merge")
+def _stop_awaiting_feedback(actor, proposal, **_data):
+    """A withdrawn or merged proposal leaves every inbox; its units' experts are told."""
+    for routing in db.session.scalars(select(Routing).where(
+            Routing.proposal_id == proposal.id, Routing.status == RoutingStatus.PENDING.value)).all():
+        routing.status = RoutingStatus.CANCELLED.value
+        audit.record(actor, "routing.cancelled", routing, proposal_id=proposal.id, unit_id=routing.unit_id,
+                     reason=f"proposal {proposal.status}", **{"from": RoutingStatus.PENDING.value})
+        notifications.notify(experts_of(routing.unit_id), "routing_cancelled", _proposal_url(proposal.id),
+                             title=proposal.title)
+    db.session.flush()
 
 
 def change_due(actor, routing, due_on):

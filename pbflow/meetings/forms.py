@@ -35,6 +35,9 @@ def _select(label, coerce=str, **kwargs):
                        invalid_choice_message=CHOOSE_FROM_LIST, **kwargs)
 
 
+YEARS = (2000, 2100)  # dates any stage of the pathway can sensibly name
+
+
 class _Date(DateField):
     """A date picker that also takes "15.03.2026"."""
 
@@ -47,6 +50,9 @@ class _Date(DateField):
             self.data = None
             return
         super().process_formdata([value.strip() for value in valuelist])
+        if self.data is not None and not YEARS[0] <= self.data.year <= YEARS[1]:
+            self.data = None  # year 1 or 9999 would overflow when turned into Kraków time
+            raise ValueError(_l("Enter a date between %(first)d and %(last)d.", first=YEARS[0], last=YEARS[1]))
 
 
 class _Time(TimeField):

@@ -44,18 +44,12 @@ def _authors_or_coordinator(user, proposal):
     return policy.is_author(user, proposal) or policy.is_coordinator(user)
 
 
-def _experts_or_coordinator(user, _proposal):
-    from pbflow.accounts.models import Role
-
-    return policy.signed_in(user) and user.has_role(Role.EXPERT, Role.COORDINATOR)
-
-
 TRANSITIONS = {t.action: t for t in (
     Transition("send_to_consultation", frozenset({S.DRAFT}), S.IN_CONSULTATION,
                _l("Send to the verifying units"), lambda u, p: policy.can_edit(u, p, check_state=False),
                frozenset({Stage.MEETINGS, Stage.WORKSHOPS})),
     Transition("record_feedback", frozenset({S.IN_CONSULTATION}), S.FEEDBACK_RECEIVED,
-               _l("Mark feedback as received"), _experts_or_coordinator),
+               _l("Mark feedback as received"), lambda u, p: policy.is_coordinator(u)),  # Stage III adds its experts
     Transition("start_revising", frozenset({S.FEEDBACK_RECEIVED}), S.REVISING,
                _l("Start revising"), _authors_or_coordinator),
     Transition("mark_revised", frozenset({S.REVISING}), S.IN_CONSULTATION,
@@ -76,14 +70,15 @@ TRANSITIONS = {t.action: t for t in (
 )}
 
 
-def _may_act(transition, user, proposal):
+def may_act(transition, user, proposal):
+    """The transition's own people, or those a later stage adds (hooks.actor)."""
     return transition.who(user, proposal) or any(
         rule(user, proposal) for rule in hooks.ACTORS.get(transition.action, ()))
 
 
 def available(user, proposal):
     """Transitions this user could try now (status and actor fit); guards may still refuse."""
-    return [t for t in TRANSITIONS.values() if proposal.state in t.sources and _may_act(t, user, proposal)]
+    return [t for t in TRANSITIONS.values() if proposal.state in t.sources and may_act(t, user, proposal)]
 
 
 def _check(actor, proposal, action):
@@ -91,7 +86,7 @@ def _check(actor, proposal, action):
     if proposal.state not in transition.sources:
         raise TransitionNotAllowed(_("A proposal that is “%(status)s” cannot be changed this way (%(action)s).",
                                      status=proposal.state.title, action=transition.title))
-    if not _may_act(transition, actor, proposal):
+    if not may_act(transition, actor, proposal):
         raise TransitionNotAllowed(_("You cannot do this with this proposal (%(action)s).",
                                      action=transition.title))
     edition = proposals.edition_of(proposal)

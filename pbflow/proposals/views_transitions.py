@@ -150,7 +150,7 @@ def _transition(action):
 
 def _refusal_status(actor, proposal, transition):
     """403 when this person may never do it with this proposal, 409 when it does not fit its state or the day."""
-    return 403 if not transition.who(actor, proposal) else 409
+    return 403 if not transitions.may_act(transition, actor, proposal) else 409
 
 
 def _unavailable_message(proposal, transition):

@@ -44,6 +44,9 @@ MINE_LIMIT = 100
 register("booking_made",
          message=_l("%(who)s booked your consultation on %(when)s for the proposal “%(proposal)s”."),
          subject=_l("New consultation booking on %(when)s"))
+register("consultation_time_cancelled",
+         message=_l("A coordinator cancelled your consultation time on %(when)s: %(reason)s"),
+         subject=_l("Cancelled: your consultation time on %(when)s"))
 register("booking_cancelled",
          message=_l("The consultation on %(when)s about “%(proposal)s” is cancelled: %(reason)s"),
          subject=_l("Cancelled: the consultation on %(when)s"))
@@ -220,6 +223,9 @@ def cancel_slot(actor, slot, reason):
     audit.record(actor, "consultation.slot_cancelled", slot, reason=reason)
     if booking is not None:
         _cancel_booking(actor, booking, slot, reason)
+    if actor.id != slot.expert_id:  # a coordinator took the expert's time back
+        notify([db.session.get(User, slot.expert_id)], "consultation_time_cancelled", url_for("consultations.mine"),
+               when=slot.starts_at, reason=reason)
     db.session.flush()
     return slot
 

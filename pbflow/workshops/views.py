@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from pbflow.core.database import utcnow
 from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
 from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import authorize, public, signed_in
@@ -12,6 +13,7 @@ from pbflow.core.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
+from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals.models import Proposal
 from pbflow.workshops import policy, workshops
 from pbflow.workshops.forms import ButtonForm, ConclusionsForm, InviteForm, ReasonForm, WorkshopForm
@@ -167,6 +169,7 @@ def page_context(workshop, **extra):
         "invites": workshops.invites(workshop) if may_see_invitees else None,
         "counts": workshops.invite_counts(workshop), "my_invite": workshops.my_invite(workshop, user),
         "search_query": "", "found": None, "similar": None, "like": None,
+        "started": utcnow() >= workshop.starts_at,
     }
     if may_invite:
         words = request.args.get("q", "").strip()[:200]
@@ -175,20 +178,13 @@ def page_context(workshop, **extra):
             context["found"] = workshops.find_proposals(user, workshop.edition_id, words)
         like_id = database_id(request.args.get("like", ""))
         like = db.session.get(Proposal, like_id) if like_id else None
-        if like is not None and like.edition_id == workshop.edition_id:
+        if (like is not None and like.edition_id == workshop.edition_id
+                and proposal_policy.can_view(user, like)):  # never a title the person may not see
             context["like"] = like
-            context["similar"] = workshops.similar_proposals(like)
-    context["offer_similar"] = may_invite and _similar_available()
+            context["similar"] = workshops.similar_proposals(like, viewer=user)
+    context["offer_similar"] = may_invite
     context.update(extra)
     return context
-
-
-def _similar_available():
-    try:
-        from pbflow.feedback import similar
-    except ImportError:
-        return False
-    return hasattr(similar, "similar_to")
 
 
 def _show(workshop, status=200, **extra):
@@ -204,7 +200,7 @@ def show(workshop_id):
 @bp.route("/<int:workshop_id>/invite", methods=["POST"])
 @signed_in
 def invite(workshop_id):
-    workshop = load(workshop_id)
+    workshop = load(workshop_id, for_update=True)  # two invitations of one proposal at once: one after the other
     authorize(policy.can_invite(current_user, workshop, workshops.unit_ids(workshop)))
     form = InviteForm()
     if not form.validate():

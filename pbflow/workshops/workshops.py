@@ -196,14 +196,11 @@ def find_proposals(user, edition_id, words, limit=SEARCH_LIMIT):
     return db.session.scalars(query.limit(limit)).all()
 
 
-def similar_proposals(proposal, limit=5):
-    """Proposals like this one, when the feedback package offers that (pbflow/feedback/similar.py)."""
-    try:
-        from pbflow.feedback import similar
-    except ImportError:
-        return None
-    finder = getattr(similar, "similar_to", None)
-    return None if finder is None else list(finder(proposal, limit))
+def similar_proposals(proposal, limit=5, viewer=None):
+    """Proposals like this one that the viewer may open (pbflow/feedback/similar.py)."""
+    from pbflow.feedback import similar
+
+    return list(similar.similar_to(proposal, limit, viewer=viewer))
 
 
 # --- scheduling ------------------------------------------------------------------------
