@@ -82,7 +82,7 @@ def test_html_in_notes_is_neutralised(app, client, login, notes_desk):
 
 
 def test_the_notes_are_never_shown_to_the_authors_or_other_units(app, client, login, notes_desk, make_unit,
-                                                                  make_expert, make_routing, people):
+                                                                  make_expert, make_routing, people, english):
     login(client, notes_desk["expert"])
     client.post(f"{notes_desk['url']}/notes", data={"note-body": SECRET})
     root = stored(app)[0]
