@@ -200,12 +200,24 @@ def _create(spec, edition, by_name, people):
     if spec["versions"] and spec["end"] in (S.REVISING, S.READY):
         demo_feedback.answer_changes(proposal, lead)
     if spec["end"] is S.READY:
+        _add_demo_supporters(lead, proposal, edition)
         transitions.mark_ready(lead, proposal)
     elif spec["end"] is not S.REVISING:
         _advance(spec, proposal, people)
     if spec.get("public"):
         invitations.publish(lead, proposal)
     return proposal
+
+
+def _add_demo_supporters(lead, proposal, edition):
+    """The support list a ready proposal needs (Stage IV): invented names, each with consent."""
+    from pbflow.marathons import supporters
+
+    first = ("Anna", "Jan", "Maria", "Piotr", "Zofia", "Krzysztof", "Ewa", "Tomasz", "Łucja", "Michał")
+    last = ("Nowak", "Kowalczyk", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański", "Dąbrowska")
+    names = [f"{first[i % len(first)]} {last[(i * 3) % len(last)]}" for i in range(edition.supporters_required)]
+    if names:
+        supporters.add_names(lead, proposal, "\n".join(names), consent=True)
 
 
 def seed(edition_name, password):

@@ -137,6 +137,18 @@ class EditionForm(FlaskForm):
         description=_l("The usual due date of a routing is today plus this many days (1 to 365)."),
         validators=[Optional()], render_kw={"inputmode": "numeric", "size": 4})
 
+    supporters_required = IntegerField(
+        _l("Residents who must back a proposal"), default=15,
+        description=_l("The support list: 0 to 1000 names or signatures. In Kraków in 2020: 15."),
+        validators=[Optional()], render_kw={"inputmode": "numeric", "size": 4})
+    reference_pattern = StringField(
+        _l("Format of the official platform's reference numbers"), filters=[strip],
+        default=r"^[A-Z]{2,6}\.\d{1,6}\.\d{4}$",
+        description=_l("A regular expression, at most 200 characters. The default accepts numbers like "
+                       "WPD.0123.2026: two to six capital letters, a dot, up to six digits, a dot, the year."),
+        validators=[Length(max=rules.REFERENCE_PATTERN_MAX, message=TOO_LONG)],
+        render_kw={"maxlength": rules.REFERENCE_PATTERN_MAX, "spellcheck": "false", "autocomplete": "off"})
+
     def stage_fields(self):
         """[(stage title, opens field, closes field)] in the pathway's order, for the template."""
         from pbflow.editions.models import Stage

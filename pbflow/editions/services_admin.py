@@ -4,6 +4,7 @@ Each function takes plain values and the acting user, checks the rules (EditionE
 message for people), changes the state, writes an audit event and leaves the commit to the view.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -51,8 +52,11 @@ FORM_LIMIT_FIELDS = tuple(FORM_LIMIT_LABELS)
 FORM_LIMIT_DEFAULTS = {"title_max_chars": 60, "summary_min_chars": 60, "summary_max_chars": 250,
                        "description_max_chars": 5000}
 EDITION_FIELDS = ("name", "year", *DATE_FIELDS, "district_cap_percent", "citywide_cap_percent",
-                  "district_cap_fixed", "citywide_cap_fixed", "rules_url", *FORM_LIMIT_FIELDS, "feedback_due_days")
+                  "district_cap_fixed", "citywide_cap_fixed", "rules_url", *FORM_LIMIT_FIELDS, "feedback_due_days",
+                  "supporters_required", "reference_pattern")
 FEEDBACK_DUE_DAYS_MAX = 365  # days the units get for feedback by default (Stage III routing)
+SUPPORTERS_REQUIRED_MAX = 1000  # residents who must back a proposal (Stage IV)
+REFERENCE_PATTERN_MAX = 200  # the official platform's reference format, a regular expression
 
 # Seeded into every new edition; it is data (in Polish), the coordinator edits it.
 DEFAULT_CRITERIA = [
@@ -154,6 +158,30 @@ def edition_problems(values):
     problems += form_limit_problems(values)
     if (problem := feedback_due_days_problem(values)) is not None:
         problems.append(("feedback_due_days", problem))
+    problems += submission_setting_problems(values)
+    return problems
+
+
+def submission_setting_problems(values):
+    """When given: how many supporters (0 to SUPPORTERS_REQUIRED_MAX) and a reference format that compiles."""
+    problems = []
+    if "supporters_required" in values:
+        count = values["supporters_required"]
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= SUPPORTERS_REQUIRED_MAX:
+            problems.append(("supporters_required", _("Enter a whole number of residents between 0 and %(max)d.",
+                                                      max=SUPPORTERS_REQUIRED_MAX)))
+    if "reference_pattern" in values:
+        pattern = values["reference_pattern"]
+        if not isinstance(pattern, str) or not pattern.strip():
+            problems.append(("reference_pattern", _("Enter the format of the official platform's reference numbers.")))
+        elif len(pattern) > REFERENCE_PATTERN_MAX:
+            problems.append(("reference_pattern", _("Use at most %(max)d characters.", max=REFERENCE_PATTERN_MAX)))
+        else:
+            try:
+                re.compile(pattern)
+            except (re.error, RecursionError, OverflowError, ValueError):
+                problems.append(("reference_pattern", _("This is not a valid regular expression. Start from the "
+                                                        "example and change one part at a time.")))
     return problems
 
 

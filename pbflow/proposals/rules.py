@@ -58,10 +58,8 @@ def pending_invitations(proposal):
         ProposalInvitation.status == InvitationStatus.PENDING.value))
 
 
-def readiness_problems(proposal, version=None):
-    """What the official platform would refuse, or the rules forbid, in plain words."""
-    edition = edition_of(proposal)
-    version = version or get_version(proposal)
+def form_problems(edition, version):
+    """What the official form would refuse in this version's texts: required fields and lengths."""
     problems = []
     title, summary = version.title.strip(), version.summary.strip()
     if len(title) > edition.title_max_chars:
@@ -79,11 +77,26 @@ def readiness_problems(proposal, version=None):
         problems.append(_("Say where the project would be carried out."))
     if not version.cost_lines:
         problems.append(_("Add at least one line to the cost estimate."))
-    check = cap_check(edition, version.scope, version.district_id, version.total_cost)
-    if check.over:
-        problems.append(_("The total cost is above the cap for this kind of project."))
+    return problems
+
+
+def cap_problems(edition, version):
+    if cap_check(edition, version.scope, version.district_id, version.total_cost).over:
+        return [_("The total cost is above the cap for this kind of project.")]
+    return []
+
+
+def co_author_problems(proposal):
     if pending_invitations(proposal):
-        problems.append(_("Some invited co-authors have not answered yet: wait for them or cancel the invitations."))
+        return [_("Some invited co-authors have not answered yet: wait for them or cancel the invitations.")]
+    return []
+
+
+def readiness_problems(proposal, version=None):
+    """What the official platform would refuse, or the rules forbid, in plain words."""
+    edition = edition_of(proposal)
+    version = version or get_version(proposal)
+    problems = [*form_problems(edition, version), *cap_problems(edition, version), *co_author_problems(proposal)]
     for check in hooks.READINESS:  # what later stages need (Stage IV: supporters, answered feedback…)
         problems.extend(check(proposal, version))
     return problems

@@ -26,6 +26,12 @@ def verbs(proposal_id):
 
 
 @pytest.fixture
+def make_edition(make_edition):
+    """Editions whose support list needs no names: Stage IV's readiness items are tested in test_readiness.py."""
+    return lambda *args, **values: make_edition(*args, **{"supporters_required": 0, **values})
+
+
+@pytest.fixture
 def edition(make_edition):
     return make_edition(open_stage="meetings")
 
