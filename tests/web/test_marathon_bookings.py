@@ -357,3 +357,15 @@ def test_helpers_see_which_proposals_come_and_residents_do_not(app, client, logi
     login(client, helper)
     page = client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
     assert "Booked proposals" in page and "Ławki na Plantach" in page
+
+
+def test_a_cancelled_marathon_takes_no_bookings(app, client, login, english, marathon, proposal, lead):
+    with app.app_context():
+        from pbflow.marathons.models import Marathon
+        db.session.get(Marathon, marathon.id).status = "cancelled"
+        db.session.commit()
+    login(client, lead)
+    assert "This marathon has been cancelled." in client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
+    response = _book(client, marathon, marathon.slots[0], proposal)
+    assert response.status_code == 409 and "has been cancelled" in response.get_data(as_text=True)
+    assert _seats(app, marathon.slots[0]) == 0

@@ -228,3 +228,21 @@ def test_the_list_shows_upcoming_marathons_with_free_seats_in_a_fixed_number_of_
     assert "<html" not in second and second.count('class="marathon"') == 2
     assert client.get("/marathons/?after=garbage").status_code == 400
     assert client.get("/marathons/?after=99991399-1").status_code == 400
+
+
+def test_a_seats_change_out_of_range_is_refused(app, client, edition, coordinator, make_marathon):
+    marathon = make_marathon(edition)
+    slot = marathon.slots[0]
+    for seats in ("0", "201", "many", ""):
+        response = client.post(f"/marathons/slots/{slot.id}/seats", data={"seats": seats})
+        assert response.status_code == 422, seats
+    assert _get(app, MarathonSlot, slot.id).seats == 4
+    assert client.post("/marathons/slots/999999/seats", data={"seats": 3}).status_code == 404
+
+
+def test_a_visitor_sees_the_times_and_is_asked_to_log_in(app, client, edition, make_marathon, english):
+    marathon = make_marathon(edition, slots=[(timedelta(days=2), 45, 3)])
+    page = client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
+    assert "3 of 3" in page and "45 minutes" in page and "to book a time for your proposal" in page
+    assert "Booked proposals" not in page and "Add a time" not in page
+    assert client.get("/marathons/999999").status_code == 404
