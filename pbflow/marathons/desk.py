@@ -35,10 +35,21 @@ SEARCH_MAX = 200
 
 
 class DeskError(Exception):
-    def __init__(self, message, field=None, status=422):
+    """A rule of the desk was broken; `field` names the form field, `status` the HTTP status."""
+
+    status = 422
+
+    def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
-        self.status = status
+
+
+class DeskConflict(DeskError):
+    status = 409
+
+
+class DeskForbidden(DeskError):
+    status = 403
 
 
 @dataclass(frozen=True)
@@ -119,9 +130,9 @@ def add_walk_in(actor, marathon, slot, proposal):
     from pbflow.marathons import bookings
 
     if not policy.can_use_desk(actor, marathon):
-        raise DeskError(_("Only the marathon's helpers and coordinators add walk-ins."), status=403)
+        raise DeskForbidden(_("Only the marathon's helpers and coordinators add walk-ins."))
     if marathon.state is not MarathonStatus.PLANNED:
-        raise DeskError(_("This marathon has been cancelled."), status=409)
+        raise DeskConflict(_("This marathon has been cancelled."))
     if slot is None or slot.marathon_id != marathon.id:
         raise DeskError(_("Choose one of this marathon's times."), "slot")
     if proposal is None or proposal.edition_id != marathon.edition_id:
@@ -131,9 +142,9 @@ def add_walk_in(actor, marathon, slot, proposal):
                           status=proposal.state.title), "proposal")
     if db.session.scalar(select(MarathonBooking.id).where(MarathonBooking.proposal_id == proposal.id,
                                                           MarathonBooking.status == BookingStatus.ACTIVE.value)):
-        raise DeskError(_("This proposal already has a booking."), "proposal", status=409)
+        raise DeskConflict(_("This proposal already has a booking."), "proposal")
     if not bookings.take_seat(slot.id):
-        raise DeskError(_("This time is full. Choose another time with a free seat."), "slot", status=409)
+        raise DeskConflict(_("This time is full. Choose another time with a free seat."), "slot")
     booking = MarathonBooking(slot_id=slot.id, marathon_id=marathon.id, proposal_id=proposal.id,
                               booked_by_id=actor.id, walk_in=True)
     try:
@@ -141,7 +152,7 @@ def add_walk_in(actor, marathon, slot, proposal):
             db.session.add(booking)
     except IntegrityError:  # booked at the same moment elsewhere
         bookings.free_seat(slot.id)
-        raise DeskError(_("This proposal already has a booking."), "proposal", status=409) from None
+        raise DeskConflict(_("This proposal already has a booking."), "proposal") from None
     audit.record(actor, "marathon.walk_in", booking, marathon_id=marathon.id, slot_id=slot.id,
                  proposal_id=proposal.id)
     return booking

@@ -10,6 +10,7 @@ proposal's row first (PostgreSQL; SQLite's writers queue), so the later helper s
 """
 
 import re
+from contextvars import ContextVar
 from datetime import UTC, datetime, time, timedelta
 
 from flask import url_for
@@ -31,6 +32,9 @@ from pbflow.proposals import rules as proposal_rules
 from pbflow.proposals.models import AuthorRole, ProposalAuthor, ProposalStatus
 
 FUTURE_LEEWAY = timedelta(minutes=5)  # clocks differ a little; a record "now" must not be refused
+# What record() knows beyond the transition's arguments (the marathon, the author, the moment), for the
+# "submit" hook that writes the row; a step taken elsewhere records the actor (or the lead) and now.
+_details = ContextVar("submission_details", default=None)
 
 register("proposal_submitted",
          message=_l("“%(title)s” was entered into the official platform with the reference number "
@@ -159,6 +163,8 @@ def record(actor, proposal, marathon, reference, submitted_by_id, submitted_at, 
                                                      Submission.reference_key == key,
                                                      Submission.undone_at.is_(None))):
         raise SubmissionError(str(DuplicateReference()), "reference")
+    token = _details.set({"marathon_id": marathon.id, "submitted_by_id": submitted_by_id,
+                          "submitted_at": submitted_at})
     try:
         transitions.submit(actor, proposal, key)
     except DuplicateReference as error:
@@ -167,14 +173,9 @@ def record(actor, proposal, marathon, reference, submitted_by_id, submitted_at, 
         raise SubmissionError(str(error), status=409) from None
     except transitions.TransitionNotAllowed as error:
         raise SubmissionError(str(error), status=409) from None
-    submission = standing(proposal.id)
-    submission.marathon_id = marathon.id
-    submission.submitted_by_id = submitted_by_id
-    submission.submitted_at = submitted_at
-    audit.record(actor, "submission.details", submission, marathon_id=marathon.id,
-                 submitted_by_id=submitted_by_id, submitted_at=submitted_at.isoformat())
-    db.session.flush()
-    return submission
+    finally:
+        _details.reset(token)
+    return standing(proposal.id)
 
 
 def undo(actor, submission, reason):
@@ -216,21 +217,23 @@ def _helper_submits(user, proposal):
 def _add_record(actor, proposal, platform_reference=None, **_data):
     from pbflow.marathons import readiness
 
-    edition = proposal_rules.edition_of(proposal)
-    key = check_reference(edition, platform_reference)
-    proposal.platform_reference = key
-    submitted_by = actor.id if policy.proposal_policy.is_author(actor, proposal) else _lead_id(proposal.id)
-    submission = Submission(proposal_id=proposal.id, edition_id=proposal.edition_id, platform_reference=key,
-                            reference_key=key, version_number=proposal.current_version,
-                            submitted_by_id=submitted_by, recorded_by_id=actor.id, submitted_at=utcnow(),
-                            readiness=readiness.snapshot(proposal))
+    # record() has checked the edition's format; the proposals page's own submit form does not ask for it.
+    reference = (platform_reference or "").strip()
+    key = reference_key(reference)
+    details = _details.get() or {
+        "marathon_id": None, "submitted_at": utcnow(),
+        "submitted_by_id": actor.id if policy.proposal_policy.is_author(actor, proposal) else _lead_id(proposal.id)}
+    submission = Submission(proposal_id=proposal.id, edition_id=proposal.edition_id, platform_reference=reference,
+                            reference_key=key, version_number=proposal.current_version, recorded_by_id=actor.id,
+                            readiness=readiness.snapshot(proposal), **details)
     try:
         with db.session.begin_nested():
             db.session.add(submission)
     except IntegrityError as error:
         raise (DuplicateReference() if _is_reference_clash(error) else AlreadySubmitted()) from None
     audit.record(actor, "submission.recorded", submission, proposal_id=proposal.id, reference=key,
-                 version=submission.version_number)
+                 version=submission.version_number, marathon_id=submission.marathon_id,
+                 submitted_by_id=submission.submitted_by_id, submitted_at=submission.submitted_at.isoformat())
     notify([person for person in authors(proposal.id) if person.id != actor.id], "proposal_submitted",
            url_for("proposals.show", proposal_id=proposal.id), title=proposal.title, reference=key,
            when=submission.submitted_at)
@@ -276,4 +279,5 @@ def proposal_section(user, proposal):
     current = next((row for row in rows if row[0].undone_at is None), None)
     may_undo = current is not None and policy.can_undo_submission(user, current[0])
     return {"current": current, "earlier": [row for row in rows if row[0].undone_at is not None],
-            "undo_form": UndoForm(formdata=None) if may_undo else None}
+            "undo_form": UndoForm(formdata=None) if may_undo else None,
+            "show_recorder": policy.is_coordinator(user) or policy.proposal_policy.is_author(user, proposal)}

@@ -1,7 +1,7 @@
 """Recording a submission at the desk, its refusals, two helpers at once, undo, the proposal page's section."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -46,7 +46,9 @@ def test_a_helper_records_the_submission(app, client, desk_world, english):
     proposal = make_ready()
     log_in(client, helper)
     author_id = lead_of(app, proposal)
-    response = client.post(_url(marathon, proposal), data=_form(author_id, reference=" wpd.0123.2026 "))
+    moment = (now_in_warsaw() - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    response = client.post(_url(marathon, proposal), data=_form(author_id, reference=" wpd.0123.2026 ",
+                                                                 moment=moment))
     assert response.status_code == 303
     assert response.headers["Location"] == f"/marathons/{marathon.id}/desk/proposals/{proposal.id}"
     assert _status(app, proposal) == "submitted"
@@ -54,12 +56,14 @@ def test_a_helper_records_the_submission(app, client, desk_world, english):
     assert submission.platform_reference == REFERENCE and submission.reference_key == REFERENCE
     assert submission.version_number == 1 and submission.marathon_id == marathon.id
     assert submission.submitted_by_id == author_id and submission.recorded_by_id == helper.id
+    assert submission.submitted_at == moment.astimezone(UTC).replace(tzinfo=None)
     assert submission.readiness["ready"] is True and submission.readiness["items"]
     with app.app_context():
         verbs = set(db.session.scalars(db.select(AuditEvent.verb)).all())
-        assert {"proposal.submit", "submission.recorded", "submission.details"} <= verbs
+        assert {"proposal.submit", "submission.recorded"} <= verbs
         told = db.session.scalars(db.select(Notification).where(Notification.kind == "proposal_submitted")).all()
         assert [n.user_id for n in told] == [author_id]
+        assert told[0].data["when"] == {"datetime": submission.submitted_at.isoformat()}
     page = client.get(f"/marathons/{marathon.id}/desk/proposals/{proposal.id}").get_data(as_text=True)
     assert "WPD.0123.2026" in page and "Record the submission" not in page
 
@@ -213,8 +217,10 @@ def test_a_coordinator_undoes_a_wrong_record_with_a_reason(app, client, desk_wor
 
 
 def test_the_generic_submit_action_keeps_a_record_too(app, client, desk_world, english):
-    _edition, marathon, _helper, make_ready = desk_world
-    proposal = make_ready()
+    _edition, marathon, helper, make_ready = desk_world
+    proposal, other = make_ready(), make_ready(title="Ławki w parku")
+    log_in(client, helper)
+    assert client.post(_url(marathon, other), data=_form(lead_of(app, other), reference="WPD.0777.2026")).status_code == 303
     author = app.test_client()
     with app.app_context():
         from pbflow.accounts.models import User
@@ -222,10 +228,12 @@ def test_the_generic_submit_action_keeps_a_record_too(app, client, desk_world, e
         lead = db.session.get(User, lead_of(app, proposal))
         db.session.expunge(lead)
     log_in(author, lead)
-    response = author.post(f"/proposals/{proposal.id}/actions/submit", data={"platform_reference": "nie-numer"})
+    response = author.post(f"/proposals/{proposal.id}/actions/submit", data={"platform_reference": "wpd.0777.2026"})
     assert response.status_code == 409
+    assert "already recorded for another proposal" in response.get_data(as_text=True)
     assert _status(app, proposal) == "ready"
-    response = author.post(f"/proposals/{proposal.id}/actions/submit", data={"platform_reference": "WPD.0777.2026"})
+    response = author.post(f"/proposals/{proposal.id}/actions/submit", data={"platform_reference": "WPD.0778.2026"})
     assert response.status_code == 303
     [submission] = _submissions(app, proposal)
-    assert submission.reference_key == "WPD.0777.2026" and submission.submitted_by_id == lead.id
+    assert submission.reference_key == "WPD.0778.2026" and submission.submitted_by_id == lead.id
+    assert submission.marathon_id is None and submission.recorded_by_id == lead.id
