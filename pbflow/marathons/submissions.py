@@ -207,6 +207,12 @@ def _is_reference_clash(error):
     return "uq_submissions_edition_reference" in text or "reference_key" in text
 
 
+@hooks.viewer
+def _helper_sees(user, proposal):
+    """The helpers of a marathon where the proposal is booked see its page (they enter it with the authors)."""
+    return policy.is_helper_of_booked(user, proposal)
+
+
 @hooks.actor("submit")
 def _helper_submits(user, proposal):
     """A helper of a marathon where the proposal is booked records its submission."""
@@ -262,7 +268,8 @@ HISTORY_LIMIT = 20
 
 @hooks.page_section("submission", "marathons/_submission_section.html", order=3)
 def proposal_section(user, proposal):
-    """The record of submission (reference, when, version, who) and earlier ones taken back: one query."""
+    """The record of submission (reference, when, version, who), earlier ones taken back, and a link to the
+    copy view for the people it is for: up to four queries; None when there is nothing to show."""
     from sqlalchemy.orm import aliased
 
     submitter, recorder = aliased(User), aliased(User)
@@ -272,7 +279,8 @@ def proposal_section(user, proposal):
         .outerjoin(recorder, recorder.id == Submission.recorded_by_id)
         .where(Submission.proposal_id == proposal.id)
         .order_by(Submission.created_at.desc(), Submission.id.desc()).limit(HISTORY_LIMIT)).all()
-    if not rows:
+    may_copy = proposal.state in (ProposalStatus.READY, ProposalStatus.SUBMITTED) and policy.can_copy(user, proposal)
+    if not rows and not may_copy:
         return None
     from pbflow.marathons.forms_submissions import UndoForm
 
@@ -280,4 +288,5 @@ def proposal_section(user, proposal):
     may_undo = current is not None and policy.can_undo_submission(user, current[0])
     return {"current": current, "earlier": [row for row in rows if row[0].undone_at is not None],
             "undo_form": UndoForm(formdata=None) if may_undo else None,
-            "show_recorder": policy.is_coordinator(user) or policy.proposal_policy.is_author(user, proposal)}
+            "show_recorder": policy.is_coordinator(user) or policy.proposal_policy.is_author(user, proposal),
+            "may_copy": may_copy}

@@ -115,6 +115,10 @@ def test_the_copy_view_is_for_authors_helpers_and_coordinators(app, desk_world, 
         log_in(client, person)
         assert client.get(f"/proposals/{proposal.id}/copy").status_code == expected
     assert app.test_client().get(f"/proposals/{booked.id}/copy").status_code == 302
+    client = app.test_client()
+    log_in(client, helper)  # the helper also sees the page of a proposal booked at their marathon
+    assert client.get(f"/proposals/{booked.id}").status_code == 200
+    assert client.get(f"/proposals/{unbooked.id}").status_code in (403, 404)
 
 
 def test_a_helper_finds_and_adds_a_walk_in(app, client, desk_world, english):

@@ -66,6 +66,10 @@ def test_a_helper_records_the_submission(app, client, desk_world, english):
         assert told[0].data["when"] == {"datetime": submission.submitted_at.isoformat()}
     page = client.get(f"/marathons/{marathon.id}/desk/proposals/{proposal.id}").get_data(as_text=True)
     assert "WPD.0123.2026" in page and "Record the submission" not in page
+    page = client.get(f"/proposals/{proposal.id}/copy").get_data(as_text=True)
+    assert "This is the version that was submitted (WPD.0123.2026)" in page
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/proposals/{proposal.id}/copy"' in page and "Reference number" in page
 
 
 def test_a_malformed_reference_is_refused_with_an_example_and_the_input_kept(app, client, desk_world, english):
