@@ -24,6 +24,7 @@ from pbflow.core import audit
 from pbflow.core.clock import WARSAW
 from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
+from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.marathons import policy
 from pbflow.marathons.models import REASON_MAX, REFERENCE_MAX, Submission
@@ -223,9 +224,10 @@ def _helper_submits(user, proposal):
 def _add_record(actor, proposal, platform_reference=None, **_data):
     from pbflow.marathons import readiness
 
-    # record() has checked the edition's format; the proposals page's own submit form does not ask for it.
+    # The same format on every path: the desk (record() checked it already) and the proposal page's own form.
     reference = (platform_reference or "").strip()
-    key = reference_key(reference)
+    key = check_reference(db.session.get(Edition, proposal.edition_id), reference)
+    proposal.platform_reference = key  # as the platform writes it: upper case, no spaces
     details = _details.get() or {
         "marathon_id": None, "submitted_at": utcnow(),
         "submitted_by_id": actor.id if policy.proposal_policy.is_author(actor, proposal) else _lead_id(proposal.id)}

@@ -146,8 +146,7 @@ def test_every_status_and_every_person_for(app, login, make_edition, make_propos
         clients[actor] = app.test_client()
         login(clients[actor], cast[actor])
     survivor = make_proposal(edition, title="Zieleń przy szkole")
-    data = {"submit": {"platform_reference": "WPD-2026-0042"},
-            "withdraw": {"reason": "Zrobi to spółdzielnia", "confirm": "y"},
+    data = {"withdraw": {"reason": "Zrobi to spółdzielnia", "confirm": "y"},
             "merge": {"into": str(survivor.id)}}.get(action, {})
     sources = RULES[action][0]
     mismatches = {}
@@ -159,6 +158,8 @@ def test_every_status_and_every_person_for(app, login, make_edition, make_propos
             make_public(app, proposal)  # who may see it is another question (test_a_private_draft_...)
             if unit is not None:  # a unit asked for changes and nothing is left unanswered
                 make_feedback(make_routing(proposal, unit), verdict="needs_changes")
+            if action == "submit":  # each proposal its own reference: a reference is unique in an edition
+                data = {"platform_reference": f"WPD.{proposal.id:04d}.2026"}
             response = clients[actor].post(url(proposal.id, action), data=data)
             problems = outcome_problems(app, response, proposal.id, status, action, cast[actor].id,
                                         should_succeed=status in sources and may(actor, action, status),
@@ -193,9 +194,9 @@ def test_the_pathway_from_draft_to_submission_in_the_browser(app, client, login,
         edition_row.marathons_open = clock.today() - timedelta(days=1)
         edition_row.meetings_close = clock.today() - timedelta(days=2)
         db.session.commit()
-    assert client.post(url(proposal.id, "submit"), data={"platform_reference": " WPD-2026-0042 "}).status_code == 303
+    assert client.post(url(proposal.id, "submit"), data={"platform_reference": " wpd.0042.2026 "}).status_code == 303
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "WPD-2026-0042" in html and "Submitted to the city's official platform." in html
+    assert "WPD.0042.2026" in html and "Submitted to the city's official platform." in html
     verbs = [verb for verb, _a, _d in events(app, proposal.id)]
     assert verbs == ["proposal.started", "proposal.send_to_consultation", "proposal.record_feedback",
                      "proposal.start_revising", "proposal.mark_ready", "proposal.submit"]
@@ -606,12 +607,17 @@ def _proposal_status_writes(text):
     tree = ast.parse(text)
     imports_proposal = any(isinstance(node, ast.ImportFrom) and any(a.name == "Proposal" for a in node.names)
                            for node in ast.walk(tree))
+    # An error class keeping its HTTP status (self.status = 409) sets no proposal's status.
+    error_lines = {line for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                   and any(ast.unparse(base).endswith(("Error", "Exception")) for base in node.bases)
+                   for line in range(node.lineno, node.end_lineno + 1)}
     found = []
     for node in ast.walk(tree):
         targets = (node.targets if isinstance(node, ast.Assign)
                    else [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else [])
         for target in targets:
-            if isinstance(target, ast.Attribute) and target.attr == "status":
+            if (isinstance(target, ast.Attribute) and target.attr == "status"
+                    and not (ast.unparse(target.value) == "self" and node.lineno in error_lines)):
                 owner = ast.unparse(target.value).lower()
                 if "invitation" not in owner and ("proposal" in owner or imports_proposal):
                     found.append(node.lineno)
@@ -632,6 +638,9 @@ def _proposal_status_writes(text):
 def test_the_detector_finds_status_writes():
     assert _proposal_status_writes("proposal.status = 'ready'\n") == [1]
     assert _proposal_status_writes("from pbflow.proposals.models import Proposal\np.status = 'ready'\n") == [2]
+    assert _proposal_status_writes("from pbflow.proposals.models import Proposal\n"
+                                   "class Refused(ValueError):\n    def __init__(self):\n        self.status = 409\n"
+                                   "class Row:\n    def ready(self):\n        self.status = 'ready'\n") == [7]
     assert _proposal_status_writes("db.session.execute(update(Proposal).values(status='ready'))\n") == [1]
     assert _proposal_status_writes("x = Proposal(status=ProposalStatus.READY.value)\n") == [1]
     assert _proposal_status_writes("setattr(proposal, 'status', 'ready')\n") == [1]
