@@ -75,7 +75,8 @@ def _page_context(marathon, booking_form=None, slot_form=None, **extra):
     if booking_form is None:
         booking_form = BookingForm(formdata=None)
     booking_form.set_choices(slots, [proposal for proposal, _booking in context["bookable"]])
-    context.update(booking_form=booking_form, slot_form=slot_form or SlotForm(formdata=None), **extra)
+    context.update(booking_form=booking_form, slot_form=slot_form or SlotForm(formdata=None),
+                   may_use_desk=policy.can_use_desk(current_user, marathon), **extra)
     return context
 
 

@@ -246,3 +246,17 @@ def test_a_visitor_sees_the_times_and_is_asked_to_log_in(app, client, edition, m
     assert "3 of 3" in page and "45 minutes" in page and "to book a time for your proposal" in page
     assert "Booked proposals" not in page and "Add a time" not in page
     assert client.get("/marathons/999999").status_code == 404
+
+
+def test_helpers_and_coordinators_find_the_desk_from_the_marathon_page(app, client, login, people, make_edition,
+                                                                       make_marathon, make_user, english):
+    edition = make_edition(open_stage="marathons")
+    helper = make_user("Helena Pomocna")
+    marathon = make_marathon(edition, helpers=[helper])
+    desk = f'href="/marathons/{marathon.id}/desk"'
+    assert desk not in client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
+    for person in (helper, people["coordinator"]):
+        login(client, person)
+        assert desk in client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
+    login(client, people["resident"])
+    assert desk not in client.get(f"/marathons/{marathon.id}").get_data(as_text=True)
