@@ -93,7 +93,7 @@ def seed():
     """Everything through the services; links in notifications need a request, e-mails stay unsent."""
     from flask import current_app
 
-    from pbflow.demo import feedback, meetings, proposals, stage_one
+    from pbflow.demo import feedback, marathons, meetings, proposals, stage_one
 
     mail_backend = current_app.config["MAIL_BACKEND"]
     current_app.config["MAIL_BACKEND"] = "memory"  # demo people have made-up addresses
@@ -108,6 +108,8 @@ def seed():
             proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
             meetings.seed(stage_one.EDITION_NAME)
             feedback.seed(stage_one.EDITION_NAME)
+            marathons.seed_current(stage_one.EDITION_NAME)
+            marathons.seed_past()
             db.session.commit()
     finally:
         current_app.config["MAIL_BACKEND"] = mail_backend

@@ -3,12 +3,14 @@
 from sqlalchemy import func, select
 
 from pbflow.accounts.models import Role, User
+from pbflow.core import clock
 from pbflow.core.models import AuditEvent
 from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
 from pbflow.demo import feedback as demo_feedback
+from pbflow.demo import marathons as demo_marathons
 from pbflow.demo import meetings as demo_meetings
 from pbflow.demo import proposals as demo_proposals
-from pbflow.editions.models import District
+from pbflow.editions.models import District, Edition
 from pbflow.extensions import db
 from pbflow.feedback.models import UnitMembership, VerifyingUnit
 
@@ -110,7 +112,8 @@ def test_demo_proposals_walk_the_pathway_with_versions_co_authors_and_costs(app,
     runner.invoke(args=["seed-demo"])
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
-        found = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
+        current = db.session.scalar(select(Edition.id).where(Edition.is_current))
+        found = db.session.scalars(select(Proposal).where(Proposal.edition_id == current).order_by(Proposal.id)).all()
         assert [p.status for p in found] == ["draft", "in_consultation", "feedback_received", "revising", "ready",
                                              "withdrawn"]
         assert [p.title for p in found] == [spec["title"] for spec in demo_proposals.PROPOSALS]
@@ -121,7 +124,8 @@ def test_demo_proposals_walk_the_pathway_with_versions_co_authors_and_costs(app,
                                       .order_by(ProposalVersion.number)).all()
         assert versions[1].total_cost - versions[0].total_cost == 2 * 14_500_00 + 32_000_00
         assert found[3].total_cost == versions[1].total_cost == sum(line["amount"] for line in versions[1].cost_lines)
-        roles = db.session.execute(select(ProposalAuthor.proposal_id, ProposalAuthor.role)).all()
+        roles = db.session.execute(select(ProposalAuthor.proposal_id, ProposalAuthor.role).where(
+            ProposalAuthor.proposal_id.in_([p.id for p in found]))).all()
         assert sorted(p for p, role in roles if role == "lead") == [p.id for p in found]
         assert len(roles) == 11
         verbs = db.session.scalars(select(AuditEvent.verb).where(AuditEvent.object_id == found[4].id,
@@ -167,6 +171,37 @@ def test_demo_stage_three_routes_proposals_with_feedback_answers_a_workshop_and_
         [point] = db.session.scalars(select(FeedbackPoint).where(FeedbackPoint.proposal_id == crossing.id,
                                                                  FeedbackPoint.answer_status != "none")).all()
         assert (point.answer_status, point.answered_in_version) == ("changed", 2)
+
+
+def test_demo_stage_four_has_a_marathon_with_bookings_and_last_years_submissions_with_decisions(app, runner,
+                                                                                                client, login):
+    """The current edition's marathon (three times, two helpers, two booked proposals) and last year's
+    edition with three recorded submissions and the city's decisions; the export lists them; safe twice."""
+    from pbflow.marathons.models import (
+        Marathon,
+        MarathonBooking,
+        MarathonHelper,
+        MarathonSlot,
+        OfficialOutcome,
+        Submission,
+    )
+
+    models = (Marathon, MarathonSlot, MarathonHelper, MarathonBooking, Submission, OfficialOutcome)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = counts(app, models)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert counts(app, models) == first
+    assert first == {"Marathon": 2, "MarathonSlot": 4, "MarathonHelper": 3, "MarathonBooking": 5, "Submission": 3,
+                     "OfficialOutcome": 3}
+    with app.app_context():
+        past = db.session.scalar(select(Edition).where(Edition.name == demo_marathons.PAST_EDITION))
+        assert not past.is_current and past.marathons_close < clock.today()
+        slots = db.session.scalars(select(MarathonSlot)).all()
+        assert all(slot.booked_seats == db.session.scalar(select(func.count()).select_from(MarathonBooking).where(
+            MarathonBooking.slot_id == slot.id, MarathonBooking.status == "active")) for slot in slots)
+    login(client, "koordynator@example.org", DEMO_PASSWORD)
+    export = client.get(f"/marathons/submitted/{past.id}.csv").get_data(as_text=True)
+    assert "WPD.0117.2026" in export and "Ławki i stoliki na bulwarze przy Kolnej" in export
 
 
 def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
