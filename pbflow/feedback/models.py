@@ -1,6 +1,5 @@
 """Stage III: verifying units and their experts, routings, structured feedback, answers, notes."""
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -17,22 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pbflow.core.database import utcnow
 from pbflow.core.models import IdMixin, TimestampMixin
+from pbflow.core.titles import TitledEnum, titles
 from pbflow.extensions import db
 
 FEEDBACK_TEXT_MAX = 10_000  # a note, a reason, suggestions, an answer
 SNIPPET_TITLE_MAX = 120
 
 
-class _Titled(enum.StrEnum):
-    """An enum whose members carry a translated title from the module's TITLES table."""
-
-    @property
-    def title(self):
-        return TITLES[self]
-
-    @property
-    def css_class(self):
-        return f"{type(self).__name__.lower()}-{self.value.replace('_', '-')}"
 
 
 class VerifyingUnit(IdMixin, db.Model):
@@ -66,7 +56,7 @@ class UnitMembership(db.Model):
     user = relationship("User")
 
 
-class UnitInvitationStatus(_Titled):
+class UnitInvitationStatus(TitledEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     CANCELLED = "cancelled"
@@ -95,7 +85,7 @@ class UnitInvitation(IdMixin, db.Model):
     )
 
 
-class RoutingStatus(_Titled):
+class RoutingStatus(TitledEnum):
     PENDING = "pending"  # the unit owes feedback on the current round
     ANSWERED = "answered"  # the unit published feedback for the current round
     CANCELLED = "cancelled"  # a coordinator took the unit off the proposal
@@ -139,18 +129,18 @@ class Routing(IdMixin, db.Model):
         return RoutingStatus(self.status)
 
 
-class FeedbackStatus(_Titled):
+class FeedbackStatus(TitledEnum):
     DRAFT = "draft"  # only the unit's experts see it
     PUBLISHED = "published"  # the authors see it; it cannot change any more
 
 
-class Verdict(_Titled):
+class Verdict(TitledEnum):
     READY = "ready"
     NEEDS_CHANGES = "needs_changes"
     CANNOT_BE_DONE = "cannot_be_done"
 
 
-class CostAssessment(_Titled):
+class CostAssessment(TitledEnum):
     REALISTIC = "realistic"
     TOO_LOW = "too_low"
     TOO_HIGH = "too_high"
@@ -202,14 +192,14 @@ class Feedback(IdMixin, TimestampMixin, db.Model):
         return FeedbackStatus(self.status)
 
 
-class CriterionResult(_Titled):
+class CriterionResult(TitledEnum):
     MEETS = "meets"
     NEEDS_CHANGE = "needs_change"
     DOES_NOT_MEET = "does_not_meet"
     NOT_APPLICABLE = "not_applicable"
 
 
-class AnswerStatus(_Titled):
+class AnswerStatus(TitledEnum):
     """Where a point that asks for a change stands; kept on the point so lists need no thread."""
 
     NONE = "none"  # the point asks for nothing
@@ -256,7 +246,7 @@ class FeedbackPoint(IdMixin, db.Model):
         return self.result in (CriterionResult.NEEDS_CHANGE.value, CriterionResult.DOES_NOT_MEET.value)
 
 
-class AnswerKind(_Titled):
+class AnswerKind(TitledEnum):
     CHANGED = "changed"  # authors: the version named makes the change
     NOT_CHANGED = "not_changed"  # authors: why not
     QUESTION = "question"  # authors ask the experts back
@@ -318,32 +308,32 @@ class InternalNote(IdMixin, db.Model):
     __table_args__ = (Index("ix_internal_notes_proposal_unit", "proposal_id", "unit_id", "id"),)
 
 
-TITLES = {
-    UnitInvitationStatus.PENDING: _l("Waiting for an answer"),
-    UnitInvitationStatus.ACCEPTED: _l("Accepted"),
-    UnitInvitationStatus.CANCELLED: _l("Cancelled"),
-    RoutingStatus.PENDING: _l("Awaiting feedback"),
-    RoutingStatus.ANSWERED: _l("Feedback given"),
-    RoutingStatus.CANCELLED: _l("Routing cancelled"),
-    FeedbackStatus.DRAFT: _l("Draft feedback"),
-    FeedbackStatus.PUBLISHED: _l("Published"),
-    Verdict.READY: _l("Ready to submit"),
-    Verdict.NEEDS_CHANGES: _l("Needs changes"),
-    Verdict.CANNOT_BE_DONE: _l("Cannot be done by the city"),
-    CostAssessment.REALISTIC: _l("Realistic"),
-    CostAssessment.TOO_LOW: _l("Too low"),
-    CostAssessment.TOO_HIGH: _l("Too high"),
-    CriterionResult.MEETS: _l("Meets"),
-    CriterionResult.NEEDS_CHANGE: _l("Needs change"),
-    CriterionResult.DOES_NOT_MEET: _l("Does not meet"),
-    CriterionResult.NOT_APPLICABLE: _l("Not applicable"),
-    AnswerStatus.NONE: _l("Nothing to answer"),
-    AnswerStatus.OPEN: _l("Not answered yet"),
-    AnswerStatus.CHANGED: _l("Changed"),
-    AnswerStatus.NOT_CHANGED: _l("Not changed, with a reason"),
-    AnswerStatus.QUESTION: _l("Question to the experts"),
-    AnswerKind.CHANGED: _l("Changed"),
-    AnswerKind.NOT_CHANGED: _l("Not changed"),
-    AnswerKind.QUESTION: _l("Question"),
-    AnswerKind.REPLY: _l("Expert's reply"),
-}
+titles(
+    (UnitInvitationStatus.PENDING, _l("Waiting for an answer")),
+    (UnitInvitationStatus.ACCEPTED, _l("Accepted")),
+    (UnitInvitationStatus.CANCELLED, _l("Cancelled")),
+    (RoutingStatus.PENDING, _l("Awaiting feedback")),
+    (RoutingStatus.ANSWERED, _l("Feedback given")),
+    (RoutingStatus.CANCELLED, _l("Routing cancelled")),
+    (FeedbackStatus.DRAFT, _l("Draft feedback")),
+    (FeedbackStatus.PUBLISHED, _l("Published")),
+    (Verdict.READY, _l("Ready to submit")),
+    (Verdict.NEEDS_CHANGES, _l("Needs changes")),
+    (Verdict.CANNOT_BE_DONE, _l("Cannot be done by the city")),
+    (CostAssessment.REALISTIC, _l("Realistic")),
+    (CostAssessment.TOO_LOW, _l("Too low")),
+    (CostAssessment.TOO_HIGH, _l("Too high")),
+    (CriterionResult.MEETS, _l("Meets")),
+    (CriterionResult.NEEDS_CHANGE, _l("Needs change")),
+    (CriterionResult.DOES_NOT_MEET, _l("Does not meet")),
+    (CriterionResult.NOT_APPLICABLE, _l("Not applicable")),
+    (AnswerStatus.NONE, _l("Nothing to answer")),
+    (AnswerStatus.OPEN, _l("Not answered yet")),
+    (AnswerStatus.CHANGED, _l("Changed")),
+    (AnswerStatus.NOT_CHANGED, _l("Not changed, with a reason")),
+    (AnswerStatus.QUESTION, _l("Question to the experts")),
+    (AnswerKind.CHANGED, _l("Changed")),
+    (AnswerKind.NOT_CHANGED, _l("Not changed")),
+    (AnswerKind.QUESTION, _l("Question")),
+    (AnswerKind.REPLY, _l("Expert's reply")),
+)

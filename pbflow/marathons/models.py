@@ -1,7 +1,6 @@
 """Submission marathons (maraton składania wniosków), their time slots, helpers and bookings; the
 record of a submission to the official platform; residents who back a proposal; official outcomes."""
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pbflow.core.database import utcnow
 from pbflow.core.models import IdMixin, TimestampMixin
+from pbflow.core.titles import TitledEnum, titles
 from pbflow.extensions import db
 
 PLACE_MAX = 300
@@ -19,17 +19,9 @@ SUPPORTER_NAME_MAX = 120
 REASON_MAX = 2000
 
 
-class _Titled(enum.StrEnum):
-    @property
-    def title(self):
-        return TITLES[self]
-
-    @property
-    def css_class(self):
-        return f"{type(self).__name__.lower()}-{self.value.replace('_', '-')}"
 
 
-class MarathonStatus(_Titled):
+class MarathonStatus(TitledEnum):
     PLANNED = "planned"
     CANCELLED = "cancelled"
 
@@ -95,7 +87,7 @@ class MarathonSlot(IdMixin, db.Model):
     )
 
 
-class BookingStatus(_Titled):
+class BookingStatus(TitledEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
 
@@ -213,7 +205,7 @@ class NoUpkeepDeclaration(db.Model):
     declared_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Outcome(_Titled):
+class Outcome(TitledEnum):
     VERIFIED_POSITIVE = "verified_positive"
     VERIFIED_NEGATIVE = "verified_negative"
     PUT_TO_VOTE = "put_to_vote"
@@ -242,13 +234,13 @@ class OfficialOutcome(db.Model):
         return Outcome(self.outcome)
 
 
-TITLES = {
-    MarathonStatus.PLANNED: _l("Planned"),
-    MarathonStatus.CANCELLED: _l("Cancelled"),
-    BookingStatus.ACTIVE: _l("Booked"),
-    BookingStatus.CANCELLED: _l("Cancelled"),
-    Outcome.VERIFIED_POSITIVE: _l("Verified positively"),
-    Outcome.VERIFIED_NEGATIVE: _l("Verified negatively"),
-    Outcome.PUT_TO_VOTE: _l("Put to the vote"),
-    Outcome.SELECTED: _l("Selected for funding"),
-}
+titles(
+    (MarathonStatus.PLANNED, _l("Planned")),
+    (MarathonStatus.CANCELLED, _l("Cancelled")),
+    (BookingStatus.ACTIVE, _l("Booked")),
+    (BookingStatus.CANCELLED, _l("Cancelled")),
+    (Outcome.VERIFIED_POSITIVE, _l("Verified positively")),
+    (Outcome.VERIFIED_NEGATIVE, _l("Verified negatively")),
+    (Outcome.PUT_TO_VOTE, _l("Put to the vote")),
+    (Outcome.SELECTED, _l("Selected for funding")),
+)

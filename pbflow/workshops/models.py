@@ -1,6 +1,5 @@
 """Expert workshops (warsztaty z ekspertami), their invitations, and consultation slots with bookings."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pbflow.core.database import utcnow
 from pbflow.core.models import IdMixin, TimestampMixin
+from pbflow.core.titles import TitledEnum, titles
 from pbflow.extensions import db
 
 WORKSHOP_TEXT_MAX = 5000
@@ -16,17 +16,9 @@ PLACE_MAX = 300
 ONLINE_URL_MAX = 500
 
 
-class _Titled(enum.StrEnum):
-    @property
-    def title(self):
-        return TITLES[self]
-
-    @property
-    def css_class(self):
-        return f"{type(self).__name__.lower()}-{self.value.replace('_', '-')}"
 
 
-class WorkshopStatus(_Titled):
+class WorkshopStatus(TitledEnum):
     PLANNED = "planned"
     HELD = "held"
     CANCELLED = "cancelled"
@@ -91,7 +83,7 @@ class WorkshopProposal(db.Model):
     proposal = relationship("Proposal", lazy="raise_on_sql")
 
 
-class InviteStatus(_Titled):
+class InviteStatus(TitledEnum):
     INVITED = "invited"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
@@ -123,7 +115,7 @@ class WorkshopInvite(IdMixin, db.Model):
         return InviteStatus(self.status)
 
 
-class SlotStatus(_Titled):
+class SlotStatus(TitledEnum):
     OPEN = "open"
     CANCELLED = "cancelled"  # the expert took it back; its booking, if any, is cancelled too
 
@@ -160,7 +152,7 @@ class ConsultationSlot(IdMixin, db.Model):
         return SlotStatus(self.status)
 
 
-class BookingStatus(_Titled):
+class BookingStatus(TitledEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
 
@@ -196,15 +188,15 @@ class ConsultationBooking(IdMixin, db.Model):
         return BookingStatus(self.status)
 
 
-TITLES = {
-    WorkshopStatus.PLANNED: _l("Planned"),
-    WorkshopStatus.HELD: _l("Held"),
-    WorkshopStatus.CANCELLED: _l("Cancelled"),
-    InviteStatus.INVITED: _l("Invited"),
-    InviteStatus.CONFIRMED: _l("Confirmed"),
-    InviteStatus.DECLINED: _l("Declined"),
-    SlotStatus.OPEN: _l("Open"),
-    SlotStatus.CANCELLED: _l("Cancelled"),
-    BookingStatus.ACTIVE: _l("Booked"),
-    BookingStatus.CANCELLED: _l("Cancelled"),
-}
+titles(
+    (WorkshopStatus.PLANNED, _l("Planned")),
+    (WorkshopStatus.HELD, _l("Held")),
+    (WorkshopStatus.CANCELLED, _l("Cancelled")),
+    (InviteStatus.INVITED, _l("Invited")),
+    (InviteStatus.CONFIRMED, _l("Confirmed")),
+    (InviteStatus.DECLINED, _l("Declined")),
+    (SlotStatus.OPEN, _l("Open")),
+    (SlotStatus.CANCELLED, _l("Cancelled")),
+    (BookingStatus.ACTIVE, _l("Booked")),
+    (BookingStatus.CANCELLED, _l("Cancelled")),
+)
