@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('moved_at', sa.DateTime(), nullable=True),
     sa.Column('reminded_at', sa.DateTime(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('active', 'cancelled')", name=op.f('ck_marathon_bookings_status_known')),

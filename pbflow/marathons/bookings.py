@@ -30,6 +30,7 @@ from pbflow.marathons.models import (
     MarathonSlot,
     MarathonStatus,
 )
+from pbflow.proposals import hooks
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals.models import AuthorRole, Proposal, ProposalAuthor
 
@@ -202,7 +203,7 @@ def move(actor, booking, new_slot, now=None):
         moved = db.session.execute(
             update(MarathonBooking).where(MarathonBooking.id == booking.id,
                                           MarathonBooking.status == BookingStatus.ACTIVE.value)
-            .values(slot_id=new_slot.id, marathon_id=marathon.id, reminded_at=None)
+            .values(slot_id=new_slot.id, marathon_id=marathon.id, reminded_at=None, moved_at=utcnow())
             .execution_options(synchronize_session=False)).rowcount
         if moved != 1:
             raise BookingError(_("This place has been cancelled in the meantime."))
@@ -247,3 +248,18 @@ def _tell(booking, slot, marathon, kind):
     notify(authors, kind, url_for("marathons.show", marathon_id=marathon.id), proposal=title,
            marathon=marathon.title, when=slot.starts_at, place=place_text(marathon),
            ics=external_url("marathons.booking_ics", booking_id=booking.id))
+
+
+@hooks.after("withdraw")
+@hooks.after("merge")
+def _give_the_seat_back(actor, proposal, **_data):
+    """A withdrawn or merged proposal needs no place: the seat is free again, no reminder goes out."""
+    booking = db.session.scalar(select(MarathonBooking).where(
+        MarathonBooking.proposal_id == proposal.id, MarathonBooking.status == BookingStatus.ACTIVE.value))
+    if booking is None:
+        return
+    booking.status, booking.cancelled_at = BookingStatus.CANCELLED.value, utcnow()
+    db.session.flush()
+    free_seat(booking.slot_id)
+    audit.record(actor, "marathon.booking_cancelled", booking, slot_id=booking.slot_id, proposal_id=proposal.id,
+                 reason=f"proposal {proposal.status}")

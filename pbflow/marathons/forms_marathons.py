@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.urls import DATABASE_ID_MAX
 from pbflow.marathons import marathons as rules
 from pbflow.marathons.models import ONLINE_URL_MAX, PLACE_MAX, REASON_MAX
 from pbflow.meetings.forms import CHOOSE_FROM_LIST, _Date, _Time, to_warsaw
@@ -117,7 +118,9 @@ class PeopleSearchForm(FlaskForm):
 
 
 class HelperForm(FlaskForm):
-    person = IntegerField(_l("Person"), validators=[InputRequired(_l("Choose a person from the search results."))])
+    person = IntegerField(_l("Person"), validators=[InputRequired(_l("Choose a person from the search results.")),
+                                                    NumberRange(1, DATABASE_ID_MAX,
+                                                                _l("Choose a person from the search results."))])
 
 
 class BookingForm(FlaskForm):

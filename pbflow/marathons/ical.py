@@ -28,9 +28,9 @@ def is_cancelled(booking, marathon):
 
 
 def sequence_of(booking, marathon):
-    """Seconds since 2020 of the latest change we keep a time of (booked, cancelled, marathon changed)."""
-    changed = max(moment for moment in (booking.created_at, booking.cancelled_at, marathon.updated_at)
-                  if moment is not None)
+    """Seconds since 2020 of the latest change we keep a time of (booked, moved, cancelled, marathon changed)."""
+    changed = max(moment for moment in (booking.created_at, booking.moved_at, booking.cancelled_at,
+                                        marathon.updated_at) if moment is not None)
     return max(int((changed - SEQUENCE_EPOCH).total_seconds()), 0)
 
 

@@ -105,6 +105,7 @@ class MarathonBooking(IdMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=BookingStatus.ACTIVE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
+    moved_at: Mapped[datetime | None]  # to another time: the calendar entry's SEQUENCE grows
     reminded_at: Mapped[datetime | None]  # the reminder goes out once
 
     slot: Mapped[MarathonSlot] = relationship(lazy="raise_on_sql")

@@ -44,7 +44,8 @@ def can_book(user, proposal):
 
 def can_change_booking(user, booking, proposal):
     """Move or cancel an active booking: the proposal's lead author."""
-    return booking.state is BookingStatus.ACTIVE and proposal_policy.is_lead(user, proposal)
+    return (booking.state is BookingStatus.ACTIVE and proposal.state not in proposal_policy.FINAL
+            and proposal_policy.is_lead(user, proposal))
 
 
 def can_see_booking(user, booking, proposal):

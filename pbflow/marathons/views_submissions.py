@@ -11,6 +11,7 @@ from pbflow.core.urls import database_id
 from pbflow.extensions import db
 from pbflow.marathons import desk, policy, submissions
 from pbflow.marathons.forms_submissions import RecordForm, UndoForm, WalkInForm, WalkInSearchForm
+from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals import rules as proposal_rules
 from pbflow.proposals import transitions
 from pbflow.proposals.models import Proposal
@@ -114,7 +115,9 @@ def _proposal_context(marathon, proposal, form=None, **extra):
         if len(authors) == 1:
             form.submitted_by.data = authors[0].id
     form.set_choices(authors)
+    may_fix = proposal_policy.is_author(current_user, proposal) or proposal_policy.is_coordinator(current_user)
     return {"marathon": marathon, "proposal": proposal, "version": version, "submission": submission,
+            "may_fix": may_fix,
             "checklist": readiness.checklist(proposal) if submission is None else [],
             "fields": desk.copy_fields(version), "form": form,
             "may_record": policy.can_record_submission(current_user, proposal, marathon),

@@ -369,3 +369,40 @@ def test_a_cancelled_marathon_takes_no_bookings(app, client, login, english, mar
     response = _book(client, marathon, marathon.slots[0], proposal)
     assert response.status_code == 409 and "has been cancelled" in response.get_data(as_text=True)
     assert _seats(app, marathon.slots[0]) == 0
+
+
+def test_a_withdrawn_proposal_gives_its_seat_back_and_its_place_can_no_longer_move(
+        app, client, login, marathon, proposal, lead):
+    login(client, lead)
+    assert _book(client, marathon, marathon.slots[0], proposal).status_code == 303
+    booking = _booking(app, proposal.id)
+    response = client.post(f"/proposals/{proposal.id}/actions/withdraw", data={"reason": "Rezygnujemy", "confirm": "y"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(MarathonBooking, booking.id).status == "cancelled"
+        assert db.session.get(MarathonSlot, marathon.slots[0].id).booked_seats == 0
+    assert client.post(f"/marathons/bookings/{booking.id}/move",
+                       data={"slot": marathon.slots[1].id}).status_code in (403, 409)
+
+
+def test_a_moved_place_gets_a_newer_calendar_entry(app, client, login, marathon, proposal, lead):
+    login(client, lead)
+    _book(client, marathon, marathon.slots[0], proposal)
+    booking = _booking(app, proposal.id)
+
+    def entry():
+        event = next(c for c in Calendar.from_ical(client.get(f"/marathons/bookings/{booking.id}.ics").data).walk()
+                     if c.name == "VEVENT")
+        return int(event["SEQUENCE"]), event["DTSTART"].dt
+
+    with app.app_context():  # booked and planned a while ago, as a real move would come later
+        from pbflow.marathons.models import Marathon
+
+        earlier = utcnow() - timedelta(minutes=5)
+        db.session.execute(db.update(MarathonBooking).where(MarathonBooking.id == booking.id).values(created_at=earlier))
+        db.session.execute(db.update(Marathon).where(Marathon.id == marathon.id).values(updated_at=earlier))
+        db.session.commit()
+    before = entry()
+    assert client.post(f"/marathons/bookings/{booking.id}/move", data={"slot": marathon.slots[1].id}).status_code == 303
+    after = entry()
+    assert after[0] > before[0] and after[1] != before[1]
