@@ -21,13 +21,14 @@ def publish_feedback(page, failing=None):
     points = page.locator("fieldset.feedback-point")
     expect(points.first).to_be_visible()
     for position in range(points.count()):
-        if failing and position in failing:
-            page.locator(f"#point-{position}-result-needs_change").check()
-            page.locator(f"#point-{position}-correctable-yes").check()
+        result = "needs_change" if failing and position in failing else "meets"
+        with page.expect_response(lambda r: "/feedback/points/" in r.url):  # saved as it is chosen
+            page.locator(f"#point-{position}-result-{result}").check()
+        if result == "needs_change":
             page.locator(f"#point-{position}-note").fill(failing[position])
+            page.locator(f"#point-{position}-correctable-yes").check()
         else:
-            page.locator(f"#point-{position}-result-meets").check()
-        expect(page.locator(f"#point-{position}")).to_be_attached()  # re-rendered by htmx, nothing lost
+            expect(page.locator(f"#point-{position}-correctable-yes")).not_to_be_attached()  # asked only on failing
     page.locator("#cost_assessment-realistic").check()
     page.locator("#verdict-needs_changes" if failing else "#verdict-ready").check()
     page.get_by_role("button", name="Publish the feedback").click()

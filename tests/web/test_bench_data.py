@@ -6,6 +6,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from pbflow.accounts.models import User
+from pbflow.demo import marathons as demo_marathons
 from pbflow.demo import proposals as demo_proposals
 from pbflow.editions import services as editions
 from pbflow.extensions import db
@@ -15,8 +16,10 @@ from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
 
 
 def bench_proposals():
-    first_bench_id = len(demo_proposals.PROPOSALS) + 1  # an empty database gets the demo data first
-    return db.session.scalars(select(Proposal).where(Proposal.id >= first_bench_id).order_by(Proposal.id)).all()
+    """The proposals seed-bench added: an empty database gets the demo data first (the demo edition's
+    proposals, then last year's edition's), so the bench ones come after those."""
+    demo = len(demo_proposals.PROPOSALS) + len(demo_marathons.PAST_PROPOSALS)
+    return db.session.scalars(select(Proposal).where(Proposal.id > demo).order_by(Proposal.id)).all()
 
 
 def without_diacritics(word):
@@ -81,7 +84,7 @@ def test_seed_bench_appends_reuses_its_users_and_leaves_the_database_usable(app,
         db.session.expunge(edition)
     # Ids continue after the bulk insert (PostgreSQL's sequences were moved on).
     later = make_proposal(edition, title="Fontanna przy Wawrzyńca")
-    assert later.id == len(demo_proposals.PROPOSALS) + 51
+    assert later.id == len(demo_proposals.PROPOSALS) + len(demo_marathons.PAST_PROPOSALS) + 51
     with app.app_context():  # the search index's insert trigger is back after the bulk load
         assert db.session.scalars(select(search.matches("wawrzynca").c.id)).all() == [later.id]
     client = app.test_client()

@@ -1,5 +1,8 @@
 """Experts write feedback in the workspace of a routing: drafts, publishing, the state machine, who may."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 from sqlalchemy import select
 
@@ -339,3 +342,42 @@ def test_htmx_publishing_redirects_and_a_bad_criterion_comes_back_alone(app, cli
     response = client.htmx("POST", desk.save, data=complete(action="publish"))
     assert response.status_code == 204 and response.headers["HX-Redirect"] == desk.url
     assert feedback_of(app, desk.routing.id)[0].status == "published"
+
+
+def test_choosing_a_result_swaps_only_the_correctable_box_so_a_note_being_typed_stays(client, login, desk):
+    """The result radios post the criterion, but htmx takes only the "can they correct it?" box from the
+    answer: the note's text area lies outside it, so text typed while the answer travels is never replaced."""
+    login(client, desk.expert)
+    page = client.get(desk.url).get_data(as_text=True)
+    fieldset = re.search(r'<fieldset class="feedback-point" id="point-2"[^>]*>', page).group(0)
+    assert 'hx-target="#point-2-correctable-box"' in fieldset and 'hx-select="#point-2-correctable-box"' in fieldset
+    inside = ids_inside(page, "point-2-correctable-box")
+    assert "point-2-correctable-yes" in inside and "point-2-note" not in inside and "point-2-result-meets" not in inside
+
+
+def ids_inside(html, container_id):
+    """The ids of the elements within the element with `container_id`."""
+    class Finder(HTMLParser):
+        depth, found = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if self.depth:
+                if tag not in VOID:
+                    self.depth += 1
+                if attrs.get("id"):
+                    self.found.append(attrs["id"])
+            elif attrs.get("id") == container_id:
+                self.depth = 1
+
+        def handle_endtag(self, tag):
+            if self.depth and tag not in VOID:
+                self.depth -= 1
+
+    finder = Finder()
+    finder.found = []
+    finder.feed(html)
+    return finder.found
+
+
+VOID = {"input", "br", "img", "meta", "link", "hr"}
