@@ -14,8 +14,9 @@ from pbflow.extensions import db
 from pbflow.feedback import policy as feedback_policy
 from pbflow.marathons import forms_readiness as forms
 from pbflow.marathons import policy, readiness, supporters
-from pbflow.proposals import hooks, queries, rules, transitions
+from pbflow.proposals import hooks, rules
 from pbflow.proposals import policy as proposal_policy
+from pbflow.proposals.views import load_for_change as _load
 
 bp = Blueprint("readiness", __name__, url_prefix="/proposals")
 
@@ -24,13 +25,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _load(proposal_id, lock=False):
-    if lock and transitions.lock_for_update(proposal_id) is None:
-        abort(404)
-    proposal = queries.proposal_page(proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
 
 
 # --- the section of the proposal page ----------------------------------------------------------

@@ -24,6 +24,17 @@ def load_visible(proposal_id):
     return proposal
 
 
+def load_for_change(proposal_id, lock=False):
+    """The proposal with its authors, or 404; with `lock`, its row is locked first (PostgreSQL) for a change.
+    The caller checks who may change it."""
+    if lock and transitions.lock_for_update(proposal_id) is None:
+        abort(404)
+    proposal = queries.proposal_page(proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
 def page_context(proposal, version=None):
     """What the proposal page and its partials need: shared by every view that re-renders it."""
     version = version or queries.version(proposal)

@@ -9,9 +9,10 @@ from pbflow.core.permissions import authorize, signed_in
 from pbflow.core.urls import external_url
 from pbflow.extensions import db
 from pbflow.proposals import forms_authors as forms
-from pbflow.proposals import invitations, policy, queries, transitions
+from pbflow.proposals import invitations, policy
 from pbflow.proposals.models import AuthorRole, DraftVisibility
 from pbflow.proposals.services import NotAllowed, ProposalError
+from pbflow.proposals.views import load_for_change as _load
 
 bp = Blueprint("proposal_authors", __name__, url_prefix="/proposals")
 
@@ -20,14 +21,6 @@ def _actor():
     return current_user._get_current_object()
 
 
-def _load(proposal_id, lock=False):
-    """The proposal with its authors; with `lock`, its row is locked first (PostgreSQL) for a change."""
-    if lock and transitions.lock_for_update(proposal_id) is None:
-        abort(404)
-    proposal = queries.proposal_page(proposal_id)
-    if proposal is None:
-        abort(404)
-    return proposal
 
 
 def _may_see_page(proposal):
