@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
 from pbflow.proposals.models import ProposalStatus
-from tests.browser.test_meeting_journey import log_in, log_out, violations
+from tests.browser.test_meeting_journey import log_in, log_out, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -126,32 +126,12 @@ def test_stage_three_pages_meet_wcag_21_aa_and_fit_a_phone(browser, live_server,
         db.session.commit()
         workshop_id = workshop.id
     pages = {
-        f"coord-{locale}": ["/units/", f"/units/{unit.id}", "/units/new", "/routing/board",
+        f"anna-{locale}@example.org": ["/units/", f"/units/{unit.id}", "/units/new", "/routing/board",
                             f"/proposals/{waiting.id}/routing", f"/proposals/{proposal.id}", "/notifications/",
                             "/workshops/", f"/workshops/{workshop_id}", "/workshops/new", "/consultations/"],
-        f"ewa-{locale}": ["/inbox", f"/units/{unit.id}/inbox", f"/routings/{routing.id}", f"/units/{unit.id}/snippets",
+        f"ewa-{locale}@example.org": ["/inbox", f"/units/{unit.id}/inbox", f"/routings/{routing.id}", f"/units/{unit.id}/snippets",
                           "/consultations/new", "/consultations/mine"],
-        f"jan-{locale}": [f"/proposals/{proposal.id}", "/consultations/", "/notifications/"],
+        f"jan-{locale}@example.org": [f"/proposals/{proposal.id}", "/consultations/", "/notifications/"],
     }
-    context = browser.new_context(base_url=live_server, bypass_csp=True)
-    page = context.new_page()
-    found = {}
-    for who, urls in pages.items():
-        email = {"coord": f"anna-{locale}", "ewa": f"ewa-{locale}", "jan": f"jan-{locale}"}[who.split("-")[0]]
-        log_in(page, f"{email}@example.org")
-        for width in (1280, 360):
-            page.set_viewport_size({"width": width, "height": 800})
-            for url in urls:
-                response = page.goto(url)
-                key = f"{who} {url} at {width}px"
-                if response.status != 200:
-                    found[key] = [("status", response.status)]
-                    continue
-                if width == 1280:
-                    found[key] = violations(page)
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    found[key] = [*found.get(key, []), ("sideways scroll", wide)]
-        log_out(page)
-    context.close()
-    assert {url: v for url, v in found.items() if v} == {}
+    found = page_problems(browser, live_server, pages)
+    assert found == {}

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pbflow.proposals.models import ProposalStatus
-from tests.browser.test_meeting_journey import log_in, log_out, violations
+from tests.browser.test_meeting_journey import log_in, log_out, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -80,33 +80,14 @@ def test_stage_four_pages_meet_wcag_21_aa_and_fit_a_phone(browser, live_server, 
     marathon = make_marathon(edition, helpers=[helper])
     make_user("Anna Nowak", f"anna-{locale}@example.org", roles=["coordinator"], locale=locale)
     pages = {
-        f"anna-{locale}": ["/marathons/", f"/marathons/{marathon.id}", "/marathons/new",
+        f"anna-{locale}@example.org": ["/marathons/", f"/marathons/{marathon.id}", "/marathons/new",
                            f"/marathons/{marathon.id}/edit", f"/marathons/{marathon.id}/helpers",
                            f"/marathons/{marathon.id}/desk", "/marathons/submitted",
                            f"/proposals/{proposal.id}/readiness", f"/proposals/{proposal.id}/supporters"],
-        f"helena-{locale}": [f"/marathons/{marathon.id}/desk"],
-        f"jan-{locale}": [f"/marathons/{marathon.id}", f"/proposals/{proposal.id}",
+        f"helena-{locale}@example.org": [f"/marathons/{marathon.id}/desk"],
+        f"jan-{locale}@example.org": [f"/marathons/{marathon.id}", f"/proposals/{proposal.id}",
                           f"/proposals/{proposal.id}/readiness", f"/proposals/{proposal.id}/supporters",
                           f"/proposals/{proposal.id}/copy"],
     }
-    context = browser.new_context(base_url=live_server, bypass_csp=True)
-    page = context.new_page()
-    found = {}
-    for who, urls in pages.items():
-        log_in(page, f"{who}@example.org")
-        for width in (1280, 360):
-            page.set_viewport_size({"width": width, "height": 800})
-            for url in urls:
-                response = page.goto(url)
-                key = f"{who} {url} at {width}px"
-                if response.status != 200:
-                    found[key] = [("status", response.status)]
-                    continue
-                if width == 1280:
-                    found[key] = violations(page)
-                wide = page.evaluate("document.documentElement.scrollWidth")
-                if wide > width:
-                    found[key] = [*found.get(key, []), ("sideways scroll", wide)]
-        log_out(page)
-    context.close()
-    assert {url: v for url, v in found.items() if v} == {}
+    found = page_problems(browser, live_server, pages)
+    assert found == {}

@@ -38,6 +38,33 @@ def violations(page):
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
+def page_problems(browser, live_server, pages, widths=(1280, 360)):
+    """{page: problems} for each (email → urls) signed in through the real form: a status other than 200,
+    axe-core violations (checked at the widest width) and sideways scrolling at each width."""
+    context = browser.new_context(base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for email, urls in pages.items():
+        log_in(page, email)
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 800})
+            for url in urls:
+                key = f"{email} {url} at {width}px"
+                response = page.goto(url)
+                if response.status != 200:
+                    found[key] = [("status", response.status)]
+                    continue
+                problems = violations(page) if width == max(widths) else []
+                wide = page.evaluate("document.documentElement.scrollWidth")
+                if wide > width:
+                    problems.append(("sideways scroll", wide))
+                if problems:
+                    found[key] = problems
+        log_out(page)
+    context.close()
+    return found
+
+
 @pytest.fixture
 def venue(app, districts):
     with app.app_context():
