@@ -316,7 +316,10 @@ def test_editing_keeps_capacity_above_confirmed_seats_and_another_units_place(ap
     workshop_id = _make_workshop(app, setup["edition"], setup["other"], setup["expert"], capacity=5)
     with app.app_context():
         db.session.add(WorkshopUnit(workshop_id=workshop_id, unit_id=setup["unit"].id))
-        db.session.execute(db.update(Workshop).values(confirmed_seats=3))
+        # 15:00–17:00 UTC, within one Kraków day whatever the hour the test runs (the form has one day)
+        starts = (utcnow() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+        db.session.execute(db.update(Workshop).values(confirmed_seats=3, starts_at=starts,
+                                                      ends_at=starts + timedelta(hours=2)))
         db.session.commit()
     login(client, setup["expert"])
     form = client.get(f"/workshops/{workshop_id}/edit")
