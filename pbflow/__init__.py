@@ -73,6 +73,8 @@ def _import_models():
     from pbflow.marathons import models as _marathons  # noqa: F401
     from pbflow.meetings import exports as _meeting_exports  # noqa: F401
     from pbflow.meetings import models as _meetings  # noqa: F401
+    from pbflow.monitoring import exports as _monitoring_exports  # noqa: F401
+    from pbflow.monitoring import models as _monitoring  # noqa: F401
     from pbflow.past_results import models as _past_results  # noqa: F401
     from pbflow.proposals import exports as _proposal_exports  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
@@ -126,9 +128,14 @@ def _register_blueprints(app):
 
     from pbflow.feedback import views as feedback_views
     from pbflow.marathons import views as marathon_views
+    from pbflow.monitoring.views import bp as monitoring_bp
+    from pbflow.monitoring.views_activities import bp as activities_bp
+    from pbflow.monitoring.views_reports import bp as monitoring_reports_bp
     from pbflow.workshops import views as workshop_views
 
     for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in (monitoring_bp, activities_bp, monitoring_reports_bp):
         app.register_blueprint(blueprint)
 
 

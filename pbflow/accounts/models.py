@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     AMBASSADOR = "ambassador"
     EXPERT = "expert"
     COORDINATOR = "coordinator"
+    PARTNER = "partner"  # staff of an organisation running the programme with the city: records activities
 
     @property
     def title(self):
@@ -30,6 +31,7 @@ ROLE_TITLES = {
     Role.AMBASSADOR: lazy_gettext("Local participation ambassador"),
     Role.EXPERT: lazy_gettext("Verifying-unit expert"),
     Role.COORDINATOR: lazy_gettext("PB coordinator"),
+    Role.PARTNER: lazy_gettext("Partner organisation staff"),
 }
 
 
@@ -101,7 +103,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
     __table_args__ = (
-        CheckConstraint("role IN ('ambassador', 'expert', 'coordinator')", name="known_role"),
+        CheckConstraint("role IN ('ambassador', 'expert', 'coordinator', 'partner')", name="known_role"),
         Index("ix_user_roles_role", "role"),
     )
 

@@ -15,7 +15,7 @@ from pbflow.extensions import db
 bp = Blueprint("users", __name__, url_prefix="/users")
 nav_item("users.index", _l("Users and roles"), 90, signed_in_with(Role.COORDINATOR))
 
-ROLE_URL = "/<int:user_id>/roles/<any(ambassador, expert, coordinator):role>"
+ROLE_URL = "/<int:user_id>/roles/<any(ambassador, expert, coordinator, partner):role>"
 
 
 @bp.route("/")

@@ -32,7 +32,11 @@ class AuditEvent(IdMixin, db.Model):
 
     actor = relationship("User", foreign_keys=[actor_id], lazy="raise_on_sql")
 
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        # Monitoring counts proposals that took a step (e.g. were sent to consultation) in a period.
+        Index("ix_audit_events_verb_created", "verb", "created_at", "object_id"),
+    )
 
     def __repr__(self):
         return f"<AuditEvent {self.verb} {self.object_type}:{self.object_id}>"

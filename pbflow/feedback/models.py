@@ -156,6 +156,8 @@ class Feedback(IdMixin, TimestampMixin, db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("verifying_units.id", ondelete="CASCADE"))
     round: Mapped[int]
     version_number: Mapped[int]  # the proposal version the experts read
+    # When the round began (the routing's routed_at then): monitoring measures days to feedback from it.
+    round_started_at: Mapped[datetime | None]
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=FeedbackStatus.DRAFT.value)
     verdict: Mapped[str | None] = mapped_column(String(20))
@@ -185,6 +187,7 @@ class Feedback(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("unit_estimate IS NULL OR unit_estimate >= 0", name="estimate_not_negative"),
         Index("ix_feedback_proposal", "proposal_id", "status", "published_at", "id"),
         Index("ix_feedback_unit", "unit_id", "status", "updated_at"),
+        Index("ix_feedback_published", "status", "published_at", "proposal_id"),  # monitoring, per period
     )
 
     @property

@@ -132,7 +132,8 @@ def draft_for(actor, routing_row):
         return feedback
     proposal = db.session.get(Proposal, routing_row.proposal_id)
     feedback = Feedback(routing_id=routing_row.id, proposal_id=proposal.id, unit_id=routing_row.unit_id,
-                        round=routing_row.round, version_number=proposal.current_version, author_id=actor.id,
+                        round=routing_row.round, round_started_at=routing_row.routed_at,
+                        version_number=proposal.current_version, author_id=actor.id,
                         status=FeedbackStatus.DRAFT.value, verdict_reason="", suggestions="")
     feedback.points = blank_points(proposal, criteria_of(proposal.edition_id))
     db.session.add(feedback)

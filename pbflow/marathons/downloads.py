@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 
 from pbflow.accounts.models import User
+from pbflow.core.csvfile import BOM, csv_text, safe_cell
 from pbflow.core.urls import database_id
 from pbflow.editions.models import Area, District, DistrictBudget, Edition, Scope
 from pbflow.extensions import db
@@ -30,8 +31,6 @@ CITYWIDE = "citywide"
 COLUMNS = ("proposal_id", "platform_reference", "title", "scope", "district", "area", "total_cost_pln",
            "yearly_upkeep_pln", "version_submitted", "submitted_at_utc", "authors", "outcome", "outcome_reason")
 _CURSOR = re.compile(r"^(\d{20})-(\d{1,18})$")
-# A spreadsheet runs a cell that starts with one of these as a formula: such text gets a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BadFilter(ValueError):
@@ -239,34 +238,19 @@ def record(row):
             "authors": "; ".join(row.authors), "outcome": row.outcome, "outcome_reason": row.outcome_reason}
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv_text(lines):
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(lines)
-    return buffer.getvalue()
-
-
 def csv_chunks(found):
     """UTF-8 text with a byte-order mark (so spreadsheets read Polish letters), comma-separated, quoted as
     the csv module does; one chunk per batch of rows."""
-    yield "\ufeff" + _csv_text([COLUMNS])
+    yield BOM + csv_text([COLUMNS])
     lines = []
     for row in found:
         data = record(row)
-        lines.append([data["proposal_id"]] + [_cell(data[key]) for key in COLUMNS[1:]])
+        lines.append([data["proposal_id"]] + [safe_cell(data[key]) for key in COLUMNS[1:]])
         if len(lines) >= BATCH:
-            yield _csv_text(lines)
+            yield csv_text(lines)
             lines = []
     if lines:
-        yield _csv_text(lines)
+        yield csv_text(lines)
 
 
 def json_chunks(found):

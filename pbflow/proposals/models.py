@@ -153,6 +153,7 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         Index("ix_proposals_edition_status", "edition_id", "status"),
         Index("ix_proposals_edition_district_status", "edition_id", "district_id", "status"),
         Index("ix_proposals_edition_updated", "edition_id", "updated_at"),
+        Index("ix_proposals_edition_created", "edition_id", "created_at"),  # drafts created, per period
         Index("ix_proposals_public", "is_public", "edition_id"),
     )
 
