@@ -424,3 +424,20 @@ def test_the_public_summary_holds_no_personal_data(app, counted, coordinator, cl
     assert "Uczestnicy spotkań" in page and "25" in page
     for private in ("Anna Kowalczyk", "Szkolenie z kosztorysu", "Reports", "Raporty", "/activities"):
         assert private not in page
+
+
+def test_a_coordinator_grants_the_partner_role_under_users_and_roles(app, coordinator, make_user):
+    person = make_user("Ewa Fundacja", "ewa@fundacja.example.org")
+    assert coordinator.post(f"/users/{person.id}/roles/partner/grant").status_code in (200, 303)
+    with app.app_context():
+        from pbflow.accounts.models import User
+
+        assert db.session.get(User, person.id).has_role(Role.PARTNER)
+
+
+def test_a_partners_data_download_holds_the_activities_they_recorded(app, counted, partner):
+    import json
+
+    partner.post(f"/monitoring/{counted['edition'].id}/activities/new", data=_activity())
+    data = json.loads(partner.get("/profile/data.json").get_data(as_text=True))
+    assert [a["title"] for a in data["monitoring_activities_recorded"]] == ["Szkolenie dla ambasadorów"]
