@@ -59,8 +59,8 @@ class ActivityKind(TitledEnum):
 
 
 titles(
-    (IndicatorKind.OUTPUT, _l("Output")),
-    (IndicatorKind.RESULT, _l("Result")),
+    (IndicatorKind.OUTPUT, _l("Output indicator")),
+    (IndicatorKind.RESULT, _l("Result indicator")),
     (Unit.PEOPLE, _l("people")),
     (Unit.HOURS, _l("hours")),
     (Unit.MEETINGS, _l("meetings")),

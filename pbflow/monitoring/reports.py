@@ -12,7 +12,7 @@ from pbflow.core.csvfile import BOM, csv_text, safe_cell
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db
 from pbflow.monitoring import figures as figures_module
-from pbflow.monitoring.models import Activity, ActivityKind, Report, Unit
+from pbflow.monitoring.models import Activity, ActivityKind, IndicatorKind, Report, Unit
 from pbflow.monitoring.services import check_period, indicators_of
 from pbflow.monitoring.sources import FUNNEL_TITLES, Period, Scope, as_number
 
@@ -110,6 +110,11 @@ def unit_title(value):
     return Unit(value).title
 
 
+def kind_of(value):
+    """Output or result indicator."""
+    return IndicatorKind(value).title
+
+
 def kind_title(value):
     return ActivityKind(value).title
 
@@ -130,13 +135,13 @@ def csv_chunks(report):
             [_("Report"), safe_cell(data["edition"]), f"{report.period_start:%d.%m.%Y}–{report.period_end:%d.%m.%Y}"],
             [],
             [_("Indicator"), _("Kind"), _("Unit"), _("District"), _("Area"), _("Baseline"), _("Target"),
-             _("Achieved in the period"), _("Cumulative"), _("Share of target (%)")],
+             _("Achieved in the period"), _("Cumulative"), _("Share of target in percent")],
         ])
         lines = []
         for row in data["indicators"]:
             share = "" if row["share"] is None else as_number(round(100 * row["share"], 1))
             lines.append([safe_cell(indicator_name(row, report.locale)),
-                          _("Output") if row["kind"] == "output" else _("Result"), str(unit_title(row["unit"])),
+                          str(kind_of(row["kind"])), str(unit_title(row["unit"])),
                           safe_cell(row["district"]), safe_cell(row["area"]), _number(row["baseline"]),
                           _number(row["target"]), _number(row["in_period"]), _number(row["cumulative"]), share])
         lines += [[], [_("Activities"), _("Kind"), _("Day"), _("Hours"), _("Participants"), _("New to PB"),

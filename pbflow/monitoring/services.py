@@ -91,10 +91,10 @@ def _check_indicator(details):
         raise MonitoringError(_("A baseline cannot be negative."), "baseline")
     if unit is Unit.PERCENT:
         if target == 0:
-            raise MonitoringError(_("A target of 0 % cannot be reached or missed: give the share to reach."),
+            raise MonitoringError(_("A target of 0 percent cannot be reached or missed: give the share to reach."),
                                   "target")
         if target > 100 * 100 or baseline > 100 * 100:
-            raise MonitoringError(_("A share is at most 100 %."), "target" if target > 100 * 100 else "baseline")
+            raise MonitoringError(_("A share is at most 100 percent."), "target" if target > 100 * 100 else "baseline")
     if target == baseline:
         raise MonitoringError(_("The target is the same as the baseline: give the value to reach."), "target")
     IndicatorKind(details["kind"])
@@ -154,7 +154,7 @@ def record_measurement(actor, indicator, edition, value, measured_on, source_not
     if value < 0:
         raise MonitoringError(_("A value cannot be negative."), "value")
     if Unit(indicator.unit) is Unit.PERCENT and value > 100 * 100:
-        raise MonitoringError(_("A share is at most 100 %."), "value")
+        raise MonitoringError(_("A share is at most 100 percent."), "value")
     _check_day(edition, measured_on, "measured_on")
     taken = db.session.scalar(select(Measurement.id).where(Measurement.indicator_id == indicator.id,
                                                            Measurement.measured_on == measured_on))

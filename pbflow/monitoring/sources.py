@@ -311,16 +311,16 @@ FUNNEL = (
     ("proposals_selected", True),
 )
 FUNNEL_TITLES = {
-    "ambassadors_approved": _l("Ambassadors"),
-    "meetings_held": _l("Meetings"),
-    "meeting_participants": _l("Participants"),
-    "drafts_created": _l("Drafts"),
-    "sent_to_consultation": _l("In consultation"),
-    "proposals_with_feedback": _l("Feedback received"),
-    "proposals_revised": _l("Revised"),
-    "proposals_ready": _l("Ready"),
-    "proposals_submitted": _l("Submitted"),
-    "proposals_selected": _l("Funded"),
+    "ambassadors_approved": _l("Ambassadors approved"),
+    "meetings_held": _l("Meetings held"),
+    "meeting_participants": _l("Participants at meetings"),
+    "drafts_created": _l("Drafts created"),
+    "sent_to_consultation": _l("Sent to consultation"),
+    "proposals_with_feedback": _l("With expert feedback"),
+    "proposals_revised": _l("Revised after feedback"),
+    "proposals_ready": _l("Ready to submit"),
+    "proposals_submitted": _l("Submitted to the platform"),
+    "proposals_selected": _l("Selected for funding"),
 }
 
 

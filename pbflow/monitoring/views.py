@@ -184,7 +184,7 @@ def _indicator_page(indicator, form=None, status=200, form_error=None):
                   measurements=services.measurements_of(indicator.id) if indicator.is_recorded else [],
                   form=form if form is not None else (MeasurementForm() if indicator.is_recorded else None),
                   form_error=form_error, names=reports.scope_names([indicator]),
-                  source=None if indicator.is_recorded else SOURCES[indicator.source])
+                  source=None if indicator.is_recorded else SOURCES[indicator.source], kind_of=reports.kind_of)
 
 
 @bp.route("/indicators/<int:indicator_id>")

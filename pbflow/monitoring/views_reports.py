@@ -58,7 +58,8 @@ def show(report_id):
     with force_locale(report.locale):
         return render("monitoring/report.html", report=report, edition=edition, data=report.figures,
                       name_of=lambda row: reports.indicator_name(row, report.locale),
-                      funnel_title=reports.funnel_title, unit_title=reports.unit_title, kind_title=reports.kind_title)
+                      funnel_title=reports.funnel_title, unit_title=reports.unit_title, kind_title=reports.kind_title,
+                      kind_of=reports.kind_of)
 
 
 @bp.route("/reports/<int:report_id>.csv")

@@ -24,10 +24,11 @@ from pbflow.core import clock
 from pbflow.core.database import utcnow
 from pbflow.core.models import AuditEvent
 from pbflow.extensions import db
-from pbflow.feedback.models import Feedback, Routing
+from pbflow.feedback.models import Feedback
 from pbflow.marathons.models import OfficialOutcome, Submission
 from pbflow.meetings.models import MeetingSignup
 from pbflow.monitoring.models import Activity
+from pbflow.proposals.models import ProposalAuthor
 
 EXPECTED = {
     "ambassadors_approved": 3, "areas_covered": 2, "training_completed": 3, "meetings_held": 3,
@@ -88,7 +89,8 @@ def build(app, districts, make_edition, make_area, make_ambassador, make_user, m
         db.session.add_all([TrainingProgress(item_id=items[0].id, user_id=amb1.user_id),
                             TrainingProgress(item_id=items[1].id, user_id=amb1.user_id),
                             TrainingProgress(item_id=items[0].id, user_id=amb3.user_id)])
-        author_pa1 = db.session.scalar(db.text(f"SELECT user_id FROM proposal_authors WHERE proposal_id = {proposals['pa1'].id}"))
+        author_pa1 = db.session.scalar(db.select(ProposalAuthor.user_id)
+                                       .where(ProposalAuthor.proposal_id == proposals["pa1"].id))
         db.session.add_all([MeetingSignup(meeting_id=m1.id, user_id=author_pa1),
                             MeetingSignup(meeting_id=m1.id, user_id=signer.id)])
         for name in ("pa1", "pa1", "pa2", "pb1"):

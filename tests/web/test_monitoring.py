@@ -93,9 +93,9 @@ def test_a_recorded_indicator_shows_its_latest_value_and_its_history(app, counte
 
 @pytest.mark.parametrize(("values", "field", "message"), [
     ({"target": "-5"}, "target", "A target cannot be negative."),
-    ({"source": "recorded", "unit": "percent", "target": "0"}, "target", "A target of 0 %"),
-    ({"source": "share_selected", "target": "0"}, "target", "A target of 0 %"),
-    ({"source": "recorded", "unit": "percent", "target": "140"}, "target", "A share is at most 100 %."),
+    ({"source": "recorded", "unit": "percent", "target": "0"}, "target", "A target of 0 percent"),
+    ({"source": "share_selected", "target": "0"}, "target", "A target of 0 percent"),
+    ({"source": "recorded", "unit": "percent", "target": "140"}, "target", "A share is at most 100 percent."),
     ({"target": "dużo"}, "target", "Enter a number like 12"),
     ({"target": ""}, "target", "Give the target to reach."),
     ({"name_pl": ""}, "name_pl", "Give the indicator a name in Polish."),
@@ -182,9 +182,10 @@ def test_unknown_editions_districts_and_areas_are_404(coordinator, counted):
 def test_the_funnel_counts_each_stage_and_the_drop(app, counted, coordinator, english):
     page = coordinator.get(f"/monitoring/?edition={counted['edition'].id}").get_data(as_text=True)
     funnel = page[page.index("funnel-heading"):]
-    for title, count in (("Ambassadors", 3), ("Meetings", 3), ("Participants", 25), ("Drafts", 6),
-                         ("In consultation", 3), ("Feedback received", 2), ("Revised", 1), ("Ready", 2),
-                         ("Submitted", 2), ("Funded", 1)):
+    for title, count in (("Ambassadors approved", 3), ("Meetings held", 3), ("Participants at meetings", 25),
+                         ("Drafts created", 6), ("Sent to consultation", 3), ("With expert feedback", 2),
+                         ("Revised after feedback", 1), ("Ready to submit", 2), ("Submitted to the platform", 2),
+                         ("Selected for funding", 1)):
         row = funnel[funnel.index(f">{title}<"):]
         assert f">{count}<" in row[:200], title
     assert "50% kept, 3 fewer" in funnel  # drafts 6 → in consultation 3

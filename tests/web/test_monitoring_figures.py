@@ -17,7 +17,10 @@ def counted(app, districts, make_edition, make_area, make_ambassador, make_user,
                                     make_meeting, make_proposal, make_unit, make_routing, make_feedback)
 
 
-def _values(app, scope, period=Period()):
+WHOLE_TIME = Period()
+
+
+def _values(app, scope, period=WHOLE_TIME):
     with app.app_context():
         row = db.session.execute(db.select(*(source.expression(scope, period).label(key)
                                              for key, source in SOURCES.items()))).one()
