@@ -1,5 +1,5 @@
 """Demo data: Kraków's districts, the city's verifying units, one person per role, a few proposals,
-and Kraków's real PB results 2018–2022 from the shared Pabulib files."""
+monitoring indicators and activities, and Kraków's real PB results 2018–2022 from the shared Pabulib files."""
 
 import os
 from pathlib import Path
@@ -52,7 +52,10 @@ DEMO_USERS = [
     ("ambasador@example.org", "Piotr Kowalski", [Role.AMBASSADOR], None),
     ("ekspert@example.org", "Ewa Wiśniewska", [Role.EXPERT], "green"),
     ("mieszkaniec@example.org", "Jan Zieliński", [], None),
+    ("partner@example.org", "Barbara Wróbel", [Role.PARTNER], None),
 ]
+# What a demo login is for, beside its roles, where the role's name does not say it (printed by scripts/run).
+DEMO_NOTES = {"partner@example.org": "records activities (monitoring)"}
 
 
 def database_is_empty():
@@ -93,7 +96,7 @@ def seed():
     """Everything through the services; links in notifications need a request, e-mails stay unsent."""
     from flask import current_app
 
-    from pbflow.demo import feedback, marathons, meetings, proposals, stage_one
+    from pbflow.demo import feedback, marathons, meetings, monitoring, proposals, stage_one
 
     mail_backend = current_app.config["MAIL_BACKEND"]
     current_app.config["MAIL_BACKEND"] = "memory"  # demo people have made-up addresses
@@ -110,6 +113,7 @@ def seed():
             feedback.seed(stage_one.EDITION_NAME)
             marathons.seed_current(stage_one.EDITION_NAME)
             marathons.seed_past()
+            monitoring.seed(stage_one.EDITION_NAME)
             db.session.commit()
     finally:
         current_app.config["MAIL_BACKEND"] = mail_backend

@@ -51,6 +51,9 @@ def test_demo_logins_work(app, runner, login):
     client = app.test_client()
     login(client, "koordynator@example.org", DEMO_PASSWORD)
     assert client.get("/users/").status_code == 200
+    partner = app.test_client()
+    login(partner, "partner@example.org", DEMO_PASSWORD)
+    assert partner.get("/monitoring/activities").status_code == 200
 
 
 def test_seed_if_empty_leaves_a_used_database_alone(app, runner, make_user):
@@ -249,3 +252,57 @@ def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
             assert idea.support_count == db.session.scalar(
                 select(func.count()).select_from(IdeaSupport).where(IdeaSupport.idea_id == idea.id))
         assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.parent_id.is_not(None))) == 3
+
+
+def _indicator_row(page, name):
+    """The dashboard's table row of the indicator called `name`."""
+    import re
+
+    return next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if name in row)
+
+
+def test_demo_monitoring_has_indicators_activities_and_a_kept_report_and_the_dashboard_shows_them(app, runner, login):
+    """Computed and recorded indicators (one set for a district), activities recorded by the demo partner,
+    a report kept for an earlier period; the dashboard shows their values to a visitor and a coordinator in
+    both languages; safe twice."""
+    from pbflow.demo import monitoring as demo_monitoring
+    from pbflow.monitoring import services as monitoring
+    from pbflow.monitoring.models import Activity, Indicator, Measurement, Report
+
+    models = (Indicator, Measurement, Activity, Report)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = counts(app, models)
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert counts(app, models) == first
+    assert first == {"Indicator": len(demo_monitoring.INDICATORS), "Activity": len(demo_monitoring.ACTIVITIES),
+                     "Measurement": sum(len(found) for found in demo_monitoring.MEASUREMENTS.values()), "Report": 1}
+    today = clock.today()
+    with app.app_context():
+        edition = db.session.scalar(select(Edition).where(Edition.name == stage_one.EDITION_NAME))
+        first_day, last_day = monitoring.edition_span(edition)
+        days = db.session.scalars(select(Activity.held_on)).all() + db.session.scalars(
+            select(Measurement.measured_on)).all()
+        assert all(first_day <= day <= min(today, last_day) for day in days)
+        partner = db.session.scalar(select(User).where(User.email == demo_monitoring.PARTNER))
+        assert partner.has_role(Role.PARTNER)
+        assert db.session.scalar(select(func.count()).select_from(Activity).where(
+            Activity.recorded_by_id == partner.id)) > len(demo_monitoring.ACTIVITIES) // 2
+        assert db.session.scalar(select(func.count()).select_from(Indicator).where(
+            Indicator.district_id.is_not(None))) == 1
+        report = db.session.scalar(select(Report))
+        assert report.period_end < today and report.figures["activities"]
+
+    training_hours = sum(a[3] for a in demo_monitoring.ACTIVITIES if a[1] == "training")
+    first_time = demo_monitoring.MEASUREMENTS[demo_monitoring.FIRST_TIME][-1][1]
+    visitor, coordinator = app.test_client(), app.test_client()
+    login(coordinator, "koordynator@example.org", DEMO_PASSWORD)
+    for language, names in (("pl", ("Godziny szkoleń", demo_monitoring.FIRST_TIME)),
+                            ("en", ("Training hours", "Residents taking part in PB for the first time"))):
+        app.extensions["babel"].locale_selector = lambda language=language: language
+        for client in (visitor, coordinator):
+            response = client.get(f"/monitoring/?edition={edition.id}")
+            assert response.status_code == 200
+            page = response.get_data(as_text=True)
+            computed, recorded = (_indicator_row(page, name) for name in names)
+            assert f">{training_hours}</td>" in computed
+            assert f">{first_time}</td>" in recorded and "+" in recorded  # a change since the kept report
