@@ -2,6 +2,8 @@
 
 scripts/bench                       the accounts pages, on a database with --users users
 scripts/bench --proposals 10000     the proposal pages, on a database with N proposals (seed-bench)
+scripts/bench --monitoring          the monitoring dashboard, on N proposals (default 100,000) with
+                                    meetings, activities, feedback, submissions and indicators
 """
 
 import argparse
@@ -16,8 +18,11 @@ from werkzeug.security import generate_password_hash
 from pbflow import create_app, demo
 from pbflow.accounts.models import User, UserRole
 from pbflow.config import normalise_database_url
+from pbflow.editions import services as editions
+from pbflow.editions.models import District
 from pbflow.extensions import db
-from pbflow.proposals import bench_data
+from pbflow.monitoring.models import Indicator
+from pbflow.proposals import bench_data, bench_monitoring
 from pbflow.proposals.models import Proposal, ProposalAuthor
 
 
@@ -125,16 +130,49 @@ def bench_proposals(app, count, requests):
         measure(app, client, label, url, requests)
 
 
+def bench_monitoring_pages(app, count, requests):
+    started = time.perf_counter()
+    with app.app_context():
+        proposal_ids = bench_data.seed(count)
+        edition = editions.current_edition()
+        bench_monitoring.seed(edition, proposal_ids)
+        edition_id = edition.id
+        district_id = db.session.scalar(select(District.id).where(District.name == bench_monitoring.DISTRICT))
+        indicators = db.session.scalar(select(db.func.count()).select_from(Indicator)
+                                       .where(Indicator.edition_id == edition_id))
+    print(f"seed-bench --proposals {count} and the monitoring load: {time.perf_counter() - started:.1f} s", flush=True)
+    anonymous = app.test_client()
+    coordinator = signed_in_client(app, "koordynator@example.org", demo.DEMO_PASSWORD)
+    print(f"{requests} requests per page; edition {edition_id} with {indicators} indicators")
+    for label, client, url in [
+        ("monitoring dashboard (coordinator)", coordinator, f"/monitoring/?edition={edition_id}"),
+        ("monitoring district page (coordinator)", coordinator,
+         f"/monitoring/?edition={edition_id}&district={district_id}"),
+        ("monitoring dashboard (visitor)", anonymous, f"/monitoring/?edition={edition_id}"),
+    ]:
+        measure(app, client, label, url, requests)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20_000, help="users for the accounts benchmark")
     parser.add_argument("--proposals", type=int, help="run the proposals benchmark with this many proposals")
-    parser.add_argument("--requests", type=int, help="requests per page (default: 50 accounts, 200 proposals)")
+    parser.add_argument("--monitoring", action="store_true",
+                        help="run the monitoring benchmark, on --proposals N proposals (default 100,000)")
+    parser.add_argument("--requests", type=int,
+                        help="requests per page (default: 50 accounts, 200 proposals, 50 monitoring)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         url = normalise_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3")
         app = build_app(url, folder)
+        if args.monitoring:
+            print(f"database: {url.split('@')[-1]}")
+            bench_monitoring_pages(app, args.proposals or 100_000, args.requests or 50)
+            with app.app_context():
+                db.drop_all()
+                db.engine.dispose()
+            return
         if args.proposals:
             print(f"database: {url.split('@')[-1]}")
             bench_proposals(app, args.proposals, args.requests or 200)
