@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -150,11 +151,15 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("draft_visibility IN ('authors', 'edition')", name="draft_visibility_known"),
         CheckConstraint("total_cost >= 0 AND yearly_upkeep >= 0", name="costs_not_negative"),
         CheckConstraint("scope = 'citywide' OR district_id IS NOT NULL", name="district_project_has_district"),
-        Index("ix_proposals_edition_status", "edition_id", "status"),
+        # Per-status counts (covering), and the sort by status: one range per status, newest first.
+        Index("ix_proposals_edition_status_updated", "edition_id", "status", "updated_at", "id"),
         Index("ix_proposals_edition_district_status", "edition_id", "district_id", "status"),
         Index("ix_proposals_edition_updated", "edition_id", "updated_at"),
         Index("ix_proposals_edition_created", "edition_id", "created_at"),  # drafts created, per period
         Index("ix_proposals_public", "is_public", "edition_id"),
+        # The lists' sorts by title and by cost, read in order (proposals/queries_lists.py).
+        Index("ix_proposals_edition_title", "edition_id", func.lower(title), "id"),
+        Index("ix_proposals_edition_cost", "edition_id", "total_cost", "id"),
     )
 
     @property
