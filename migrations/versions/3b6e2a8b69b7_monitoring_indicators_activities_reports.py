@@ -111,11 +111,11 @@ def upgrade():
     sa.UniqueConstraint('indicator_id', 'measured_on', name='uq_monitoring_measurements_day')
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index('ix_audit_events_verb_created', ['verb', 'created_at', 'object_id'], unique=False)
+        batch_op.create_index('ix_audit_events_verb_object', ['verb', 'object_type', 'object_id', 'created_at'], unique=False)
 
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.add_column(sa.Column('round_started_at', sa.DateTime(), nullable=True))
-        batch_op.create_index('ix_feedback_published', ['status', 'published_at', 'proposal_id'], unique=False)
+        batch_op.create_index('ix_feedback_published', ['status', 'published_at', 'proposal_id', 'round_started_at', 'created_at'], unique=False)
 
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index('ix_proposals_edition_created', ['edition_id', 'created_at'], unique=False)
@@ -144,7 +144,7 @@ def downgrade():
         batch_op.drop_column('round_started_at')
 
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_events_verb_created')
+        batch_op.drop_index('ix_audit_events_verb_object')
 
     op.drop_table('monitoring_measurements')
     with op.batch_alter_table('monitoring_indicators', schema=None) as batch_op:

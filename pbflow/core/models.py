@@ -35,7 +35,7 @@ class AuditEvent(IdMixin, db.Model):
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),
         # Monitoring counts proposals that took a step (e.g. were sent to consultation) in a period.
-        Index("ix_audit_events_verb_created", "verb", "created_at", "object_id"),
+        Index("ix_audit_events_verb_object", "verb", "object_type", "object_id", "created_at"),
     )
 
     def __repr__(self):

@@ -187,7 +187,8 @@ class Feedback(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("unit_estimate IS NULL OR unit_estimate >= 0", name="estimate_not_negative"),
         Index("ix_feedback_proposal", "proposal_id", "status", "published_at", "id"),
         Index("ix_feedback_unit", "unit_id", "status", "updated_at"),
-        Index("ix_feedback_published", "status", "published_at", "proposal_id"),  # monitoring, per period
+        # Monitoring, per period: opinions published and the days they took, read from the index alone.
+        Index("ix_feedback_published", "status", "published_at", "proposal_id", "round_started_at", "created_at"),
     )
 
     @property

@@ -32,14 +32,21 @@ def _latest_recorded(indicator_id, last_day=None, before_day=None):
 
 
 class Batch:
-    """Collects named expressions and runs them as one SELECT."""
+    """Collects expressions and runs them as one SELECT; a source asked twice for the same place and
+    period (an indicator that is also a funnel stage) is computed once."""
 
     def __init__(self):
         self.expressions = []
+        self.slots = {}
 
     def add(self, expression):
         self.expressions.append(expression)
         return len(self.expressions) - 1
+
+    def source(self, key, scope, period):
+        if (key, scope, period) not in self.slots:
+            self.slots[(key, scope, period)] = self.add(SOURCES[key].expression(scope, period))
+        return self.slots[(key, scope, period)]
 
     def run(self):
         if not self.expressions:
@@ -117,13 +124,12 @@ def compute(indicators, scope=None, period=WHOLE_TIME, with_period=False, funnel
                 if with_period and period.first_day else None
             plans.append((indicator, value, before, True))
         else:
-            source = SOURCES[indicator.source]
-            value = batch.add(source.expression(where, to_end))
-            within = batch.add(source.expression(where, period)) if with_period else None
+            value = batch.source(indicator.source, where, to_end)
+            within = batch.source(indicator.source, where, period) if with_period else None
             plans.append((indicator, value, within, False))
     funnel_slots = []
     if funnel_scope is not None:
-        funnel_slots = [(key, same, batch.add(SOURCES[key].expression(funnel_scope, to_end))) for key, same in FUNNEL]
+        funnel_slots = [(key, same, batch.source(key, funnel_scope, to_end)) for key, same in FUNNEL]
     row = batch.run()
     result = Figures(last_report=report)
     previous = (report.figures.get("cumulative") or {}) if report is not None else {}

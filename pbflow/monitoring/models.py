@@ -72,7 +72,7 @@ titles(
     (Unit.DAYS, _l("days")),
     (Unit.ZLOTY, _l("złoty")),
     (Unit.PERCENT, _l("percent")),
-    (ActivityKind.TRAINING, _l("Training")),
+    (ActivityKind.TRAINING, _l("Training session")),
     (ActivityKind.ADVICE, _l("Advice session")),
     (ActivityKind.CONSULTATION, _l("Consultation")),
     (ActivityKind.EVENT, _l("Event")),

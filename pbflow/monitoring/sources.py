@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, and_, case, distinct, func, literal, select, union
+from sqlalchemy import Float, and_, case, distinct, func, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from pbflow.accounts.models import User
 from pbflow.ambassadors.models import (
     AmbassadorApplication,
     ApplicationStatus,
@@ -99,11 +100,11 @@ def _days_postgresql(element, compiler, **kw):
 
 
 def _median(values):
-    """The median of a one-column subquery, in SQL: the middle row (or the mean of the two middle ones)."""
-    count = select(func.count()).select_from(values).scalar_subquery()
-    middle = (select(values.c.x).order_by(values.c.x)
-              .limit(literal(2) - count % 2).offset((count - 1) // 2).subquery())
-    return select(func.avg(middle.c.x))
+    """The median of a one-column subquery, in SQL and in one pass: the middle row, or the mean of the two."""
+    numbered = select(values.c.x, func.row_number().over(order_by=values.c.x).label("n"),
+                      func.count().over().label("total")).subquery()
+    middle = numbered.c.n.in_([(numbered.c.total + 1) // 2, (numbered.c.total + 2) // 2])
+    return select(func.avg(numbered.c.x)).where(middle)
 
 
 def _approved_ambassadors(scope, period):
@@ -207,24 +208,35 @@ def _share_selected(scope, period):
                        else_=100.0 * func.count(rows.c.selected) / func.count())).select_from(rows)
 
 
+def _involvement(scope, period):
+    """Who took part, one SELECT of user ids per way of taking part."""
+    return (
+        select(ProposalAuthor.user_id.label("person")).join(Proposal, Proposal.id == ProposalAuthor.proposal_id)
+        .where(*_in_scope(Proposal, scope), *_during(ProposalAuthor.consent_at, period)),
+        select(MeetingSignup.user_id).join(Meeting, Meeting.id == MeetingSignup.meeting_id)
+        .where(*_in_scope(Meeting, scope), MeetingSignup.status != SignupStatus.CANCELLED.value,
+               *_during(MeetingSignup.created_at, period)),
+        select(IdeaSupport.user_id).join(Idea, Idea.id == IdeaSupport.idea_id)
+        .join(Meeting, Meeting.id == Idea.meeting_id)
+        .where(*_in_scope(Meeting, scope), *_during(IdeaSupport.created_at, period)),
+        select(Comment.author_id).join(Meeting, Meeting.id == Comment.meeting_id)
+        .where(Comment.author_id.is_not(None), *_in_scope(Meeting, scope), *_during(Comment.created_at, period)),
+        select(AmbassadorApplication.user_id).where(
+            *_in_scope(AmbassadorApplication, scope), AmbassadorApplication.status == ApplicationStatus.APPROVED.value,
+            *_during(AmbassadorApplication.decided_at, period)),
+    )
+
+
 def _residents_involved(scope, period):
-    authors = (select(ProposalAuthor.user_id.label("person"))
-               .join(Proposal, Proposal.id == ProposalAuthor.proposal_id)
-               .where(*_in_scope(Proposal, scope), *_during(ProposalAuthor.consent_at, period)))
-    signed_up = (select(MeetingSignup.user_id).join(Meeting, Meeting.id == MeetingSignup.meeting_id)
-                 .where(*_in_scope(Meeting, scope), MeetingSignup.status != SignupStatus.CANCELLED.value,
-                        *_during(MeetingSignup.created_at, period)))
-    supported = (select(IdeaSupport.user_id).join(Idea, Idea.id == IdeaSupport.idea_id)
-                 .join(Meeting, Meeting.id == Idea.meeting_id)
-                 .where(*_in_scope(Meeting, scope), *_during(IdeaSupport.created_at, period)))
-    commented = (select(Comment.author_id).join(Meeting, Meeting.id == Comment.meeting_id)
-                 .where(Comment.author_id.is_not(None), *_in_scope(Meeting, scope),
-                        *_during(Comment.created_at, period)))
-    ambassadors = select(AmbassadorApplication.user_id).where(
-        *_in_scope(AmbassadorApplication, scope), AmbassadorApplication.status == ApplicationStatus.APPROVED.value,
-        *_during(AmbassadorApplication.decided_at, period))
-    people = union(authors, signed_up, supported, commented, ambassadors).subquery()
-    return select(func.count()).select_from(people)
+    """Distinct people. For a district or an area the rows of each way are few: count them, de-duplicated.
+    For a whole edition they are many (every proposal's authors): ask each registered person instead, by
+    index, whether they took part in any way, which stays bounded by the number of accounts."""
+    ways = _involvement(scope, period)
+    if scope.district_id is not None or scope.area_id is not None:
+        people = union_all(*ways).subquery()
+        return select(func.count(distinct(people.c.person)))
+    took_part = [way.where(way.selected_columns[0] == User.id).exists() for way in ways]
+    return select(func.count()).select_from(User).where(or_(*took_part))
 
 
 def _activities(scope, period, what, kind=None):
