@@ -41,6 +41,13 @@ def _has_nul(values):
     return any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values)
 
 
+def pages_by_cursor(view):
+    """Mark a list that pages by cursor (?after=): it reads no ?page=, so an old page link gives its first page
+    (whatever the number) rather than the 404 for a ?page= that is no page number."""
+    view.pages_by_cursor = True
+    return view
+
+
 def refuse_malformed_input():
     """Before any view: answer 400 for a NUL character in the query string or a form field (PostgreSQL cannot
     store one in text and would fail the request), and 404 for a ?page= that is no page number."""
@@ -48,6 +55,8 @@ def refuse_malformed_input():
 
     if _has_nul(request.args) or (request.method not in {"GET", "HEAD"} and _has_nul(request.form)):
         return render_error(400, NUL_MESSAGE)
+    if getattr(current_app.view_functions.get(request.endpoint), "pages_by_cursor", False):
+        return None
     for page in request.args.getlist("page"):
         if not (page.isascii() and page.isdigit()) or len(page) > 6 or int(page) > PAGE_MAX:
             abort(404)

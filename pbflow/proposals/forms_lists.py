@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import district_choices, optional_id
@@ -19,6 +19,11 @@ SORT_TITLES = {
     queries_lists.STATUS: _l("Status, along the pathway"),
 }
 CHOOSE_FROM_LIST = _l("Choose from the list.")
+QUERY_MAX = 200  # characters of a search kept; more is cut off (a pasted page of text still gives a list)
+
+
+def _at_most(value):
+    return value[:QUERY_MAX] if isinstance(value, str) else value
 
 
 def _select(label, coerce=str, **kwargs):
@@ -32,10 +37,10 @@ class ProposalFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    q = SearchField(_l("Words to look for"), filters=[strip],
+    q = SearchField(_l("Words to look for"), filters=[strip, _at_most], render_kw={"maxlength": QUERY_MAX},
                     description=_l("Searches titles, summaries and descriptions; Polish letters may be typed "
                                    "without diacritics, e.g. “zielen” finds “zieleń”."),
-                    validators=[Optional(), Length(max=200, message=_l("Use at most %(max)d characters."))])
+                    validators=[Optional()])
     edition = _select(_l("Edition"), coerce=optional_id)
     district = _select(_l("District"), coerce=optional_id)
     status = _select(_l("Status"), default="",

@@ -1,15 +1,35 @@
 """Lists of proposals: mine, the public list, the coordinators' list and an area's; a fixed number of queries each.
 
 Every list is a SELECT with what a row shows loaded up front (district and area joined, authors in one
-selectinload), filtered, optionally joined to the text search's (id, rank) subquery, and sorted.
+selectinload), filtered, optionally joined to the text search's (id, rank) subquery, sorted, and cut to a
+page by its keys ("keyset" pages): the next page starts after the last row's sort key and id, carried in
+an opaque but strictly checked cursor, so page 50 costs what page 1 costs and no OFFSET walks the rows
+before it. Each sort is read from an index in its order (tests/web/test_list_query_plans.py checks the plans):
+
+- changed: (updated_at, id), newest first: (edition_id, updated_at) and (is_public, edition_id, updated_at);
+- title: (lower(title), id): (edition_id, lower(title));
+- cost: (total_cost, id), highest first: (edition_id, total_cost);
+- status: pathway order, then newest first: one (edition_id, status, updated_at) range per status, each cut
+  to a page, merged (at most statuses × page size rows are sorted);
+- relevance (when searching): (rank, id) over the full-text matches.
+
+The lists show no "N proposals found": counting every match would read them all on every page. The
+coordinators' per-status counts stay (see status_counts); "My proposals" counts one person's authorships.
 """
 
+import base64
+import binascii
+import json
+import math
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from pbflow.accounts.services import normalise_email
+from pbflow.core.urls import DATABASE_ID_MAX
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.proposals import search
@@ -24,8 +44,16 @@ from pbflow.proposals.models import (
 RELEVANCE, CHANGED, TITLE, COST, STATUS = "relevance", "changed", "title", "cost", "status"
 SORTS = (RELEVANCE, CHANGED, TITLE, COST, STATUS)
 # Statuses in pathway order, so that "sort by status" follows the pathway rather than the alphabet.
-STATUS_ORDER = case({status.value: n for n, status in enumerate(ProposalStatus)}, value=Proposal.status)
+STATUSES = tuple(ProposalStatus)
+STATUS_ORDER = case({status.value: n for n, status in enumerate(STATUSES)}, value=Proposal.status)
 DASHBOARD_LIMIT = 5
+CURSOR_MAX = 2000  # characters: a title key of 300 letters, base64 of UTF-8 JSON, fits well within
+_CURSOR = re.compile(r"^[A-Za-z0-9_-]+$")
+BIGINT_MAX = 2**63 - 1
+
+
+class BadCursor(ValueError):
+    """A page link that was typed, cut short or made up: the list answers 400 and offers its first page."""
 
 
 @dataclass
@@ -43,13 +71,22 @@ class Filters:
     author_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: its proposals, the next page's cursor (None on the last), and whether it is the first."""
+
+    items: list
+    next_cursor: str | None
+    first: bool
+
+
 def _row_options(query):
     return query.options(
         joinedload(Proposal.edition), joinedload(Proposal.district), joinedload(Proposal.area),
         selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
 
 
-def _narrowed(query, filters, with_status=True):
+def _narrowed(query, filters, with_status=True, found=None):
     """The filters as WHERE clauses, and the search subquery (or None)."""
     if filters.public_only:
         query = query.where(Proposal.is_public.is_(True))
@@ -66,32 +103,184 @@ def _narrowed(query, filters, with_status=True):
         query = query.where(Proposal.scope == filters.scope)
     if with_status and filters.status:
         query = query.where(Proposal.status == filters.status)
-    found = search.matches(filters.text)
+    found = search.matches(filters.text) if found is None else found
     if found is not None:
         query = query.join(found, found.c.id == Proposal.id)
     return query, found
 
 
-def _ordered(query, sort, found):
-    if sort == RELEVANCE and found is not None:
-        return query.order_by(found.c.rank, Proposal.updated_at.desc(), Proposal.id.desc())
+# --- the sort keys and the cursor ------------------------------------------------------
+
+def effective_sort(sort, searching):
+    """"Best match" without words to match is "last change"."""
+    return CHANGED if sort == RELEVANCE and not searching else sort
+
+
+def _keys(sort, found):
+    """[(expression, descending)] in order, the id last: what a page is sorted and cut by."""
+    if sort == RELEVANCE:
+        return [(found.c.rank, False), (Proposal.id, False)]
     if sort == TITLE:
-        return query.order_by(func.lower(Proposal.title), Proposal.id)
+        return [(func.lower(Proposal.title), False), (Proposal.id, False)]
     if sort == COST:
-        return query.order_by(Proposal.total_cost.desc(), Proposal.id.desc())
+        return [(Proposal.total_cost, True), (Proposal.id, True)]
     if sort == STATUS:
-        return query.order_by(STATUS_ORDER, Proposal.updated_at.desc(), Proposal.id.desc())
-    return query.order_by(Proposal.updated_at.desc(), Proposal.id.desc())  # last change, newest first
+        return [(STATUS_ORDER, False), (Proposal.updated_at, True), (Proposal.id, True)]
+    return [(Proposal.updated_at, True), (Proposal.id, True)]
 
 
-def proposals(filters):
-    """The list's SELECT, ready for db.paginate."""
-    query, found = _narrowed(select(Proposal), filters)
-    return _row_options(_ordered(query, filters.sort, found))
+def _after(keys, values):
+    """Rows after `values` in the keys' order: one row-value comparison when all keys go one way (an index
+    range), else the lexicographic OR of comparisons."""
+    if len({descending for _key, descending in keys}) == 1:
+        row = tuple_(*(key for key, _d in keys))
+        after = tuple_(*(literal(v, key.type) for (key, _d), v in zip(keys, values, strict=True)))
+        first, descending = keys[0]
+        # The first key's bound on its own too: SQLite seeks an expression index (lower(title)) only by it.
+        if descending:
+            return and_(first <= literal(values[0], first.type), row < after)
+        return and_(first >= literal(values[0], first.type), row > after)
+    clauses = []
+    for n, (key, descending) in enumerate(keys):
+        equal = [k == v for (k, _d), v in zip(keys[:n], values[:n], strict=True)]
+        clauses.append(and_(*equal, key < values[n] if descending else key > values[n]))
+    return or_(*clauses)
+
+
+def _check_id(value):
+    if type(value) is not int or not 0 < value <= DATABASE_ID_MAX:
+        raise BadCursor(value)
+    return value
+
+
+def _check_moment(value):
+    if type(value) is not str or len(value) > 40:
+        raise BadCursor(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise BadCursor(value) from error
+    if moment.tzinfo is not None:
+        raise BadCursor(value)
+    return moment
+
+
+def _check_title(value):
+    if type(value) is not str or len(value) > 300:
+        raise BadCursor(value)
+    return value
+
+
+def _check_cost(value):
+    if type(value) is not int or not 0 <= value <= BIGINT_MAX:
+        raise BadCursor(value)
+    return value
+
+
+def _check_rank(value):
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise BadCursor(value)
+    return float(value)
+
+
+def _check_status(value):
+    if type(value) is not int or not 0 <= value < len(STATUSES):
+        raise BadCursor(value)
+    return value
+
+
+CHECKS = {CHANGED: (_check_moment, _check_id), TITLE: (_check_title, _check_id), COST: (_check_cost, _check_id),
+          STATUS: (_check_status, _check_moment, _check_id), RELEVANCE: (_check_rank, _check_id)}
+
+
+def encode_cursor(sort, values):
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps([sort, *values], ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _refuse_constant(name):
+    raise BadCursor(name)  # NaN, Infinity
+
+
+def parse_cursor(text, sort):
+    """The sort key values after which the page starts; None for no cursor; BadCursor for anything that is
+    not a cursor this sort made (another sort's, cut short, edited, or values no row could have)."""
+    if not text:
+        return None
+    if len(text) > CURSOR_MAX or not _CURSOR.match(text):
+        raise BadCursor(text)
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode(),
+                             parse_constant=_refuse_constant)
+    except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise BadCursor(text) from error
+    checks = CHECKS.get(sort)
+    if type(decoded) is not list or checks is None or len(decoded) != len(checks) + 1 or decoded[0] != sort:
+        raise BadCursor(text)
+    return tuple(check(value) for check, value in zip(checks, decoded[1:], strict=True))
+
+
+# --- the lists -------------------------------------------------------------------------
+
+def page(filters, cursor=None, size=25):
+    """One page of the list: the rows after the cursor in the chosen order. BadCursor for a damaged cursor."""
+    found = search.matches(filters.text)
+    sort = effective_sort(filters.sort, found is not None)
+    after = parse_cursor(cursor, sort)
+    keys = _keys(sort, found)
+    if sort == STATUS and found is None:
+        rows = _by_status(filters, after, size)
+    else:
+        query, _found = _narrowed(select(Proposal, *(key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1]))),
+                                  filters, found=found)
+        if after is not None:
+            query = query.where(_after(keys, after))
+        query = query.order_by(*(key.desc() if descending else key for key, descending in keys))
+        rows = db.session.execute(_row_options(query).limit(size + 1)).unique().all()
+    items = [row[0] for row in rows[:size]]
+    next_cursor = None
+    if len(rows) > size:
+        last = rows[size - 1]
+        next_cursor = encode_cursor(sort, [*last[1:], last[0].id])
+    return Page(items, next_cursor, after is None)
+
+
+def _by_status(filters, after, size):
+    """Pathway order without a search: per status, an index range newest first cut to a page, merged."""
+    members = []
+    for n, status in enumerate(STATUSES):
+        if (filters.status and status.value != filters.status) or (after is not None and n < after[0]):
+            continue
+        member, _found = _narrowed(select(Proposal.id, Proposal.updated_at, literal(n).label("ord")), filters)
+        member = member.where(Proposal.status == status.value)
+        if after is not None and n == after[0]:
+            member = member.where(tuple_(Proposal.updated_at, Proposal.id) < tuple_(
+                literal(after[1], Proposal.updated_at.type), literal(after[2], Proposal.id.type)))
+        members.append(select(member.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+                              .limit(size + 1).subquery()))
+    if not members:
+        return []
+    merged = (union_all(*members) if len(members) > 1 else members[0]).subquery("by_status")
+    query = (select(Proposal, merged.c.ord, merged.c.updated_at).join(merged, merged.c.id == Proposal.id)
+             .order_by(merged.c.ord, merged.c.updated_at.desc(), merged.c.id.desc()).limit(size + 1))
+    return db.session.execute(_row_options(query)).unique().all()
+
+
+def authored_count(user_id):
+    """How many proposals a person (co-)authors: their rows of proposal_authors, by its user_id index."""
+    return db.session.scalar(select(func.count()).select_from(ProposalAuthor)
+                             .where(ProposalAuthor.user_id == user_id))
 
 
 def status_counts(filters):
-    """{status: number} under every filter but the status itself, in one query."""
+    """{status: number} under every filter but the status itself, in one query.
+
+    Kept although the lists no longer count their rows: it is one grouped count within the chosen edition
+    (the coordinators' and an area's lists always have one), read from the covering (edition_id, status) or
+    (edition_id, district_id, status) index, so it grows with one edition's proposals (a few thousand at
+    most), not with the table; and coordinators use these numbers to steer the pathway.
+    """
     query, _found = _narrowed(select(Proposal.status, func.count()).select_from(Proposal), filters, with_status=False)
     counts = dict.fromkeys(ProposalStatus, 0)
     counts.update({ProposalStatus(status): n for status, n in db.session.execute(query.group_by(Proposal.status))})

@@ -9,7 +9,7 @@ tables (create_all or the migration) and dropped with them.
 import re
 
 import sqlite_utils
-from sqlalchemy import event, func, literal_column, select, text
+from sqlalchemy import Double, event, func, literal_column, select, text
 
 from pbflow.extensions import db
 
@@ -18,8 +18,9 @@ FTS_TABLE = "proposals_fts"
 PG_INDEX = "ix_proposals_search"
 PG_COLUMN = "search_vector"  # made by install(), not a mapped column: only PostgreSQL has it
 TOKENIZER = "unicode61 remove_diacritics 2"
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits: no FTS syntax, quotes or underscores
 MAX_WORDS = 12
+MAX_WORD = 40  # letters of a word kept: no Polish word is longer, and a pasted run of letters stays cheap
 # unicode61 strips diacritics that Unicode decomposes (ą, ć, ę, ń, ó, ś, ź, ż) but not "ł", which
 # has no decomposition; a typed "l" is therefore also tried as "ł", for up to this many l's a word.
 MAX_L_VARIANTS = 4
@@ -27,7 +28,7 @@ MAX_L_VARIANTS = 4
 
 def words(query):
     """The words of a query, lower-cased; punctuation and FTS syntax are dropped."""
-    return [word.lower() for word in _WORD.findall(query or "")][:MAX_WORDS]
+    return [word.lower()[:MAX_WORD] for word in _WORD.findall(query or "")][:MAX_WORDS]
 
 
 # --- setting up ------------------------------------------------------------------
@@ -126,5 +127,8 @@ def matches(query):
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                               func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
     vector = literal_column(f"proposals.{PG_COLUMN}")
-    return (select(Proposal.id.label("id"), (-func.ts_rank(vector, tsquery)).label("rank"))
+    # As double precision: a real comes back rounded to its shortest text, which then no longer equals itself
+    # when a list's next page starts after it (queries_lists' cursors).
+    rank = (-func.ts_rank(vector, tsquery)).cast(Double)
+    return (select(Proposal.id.label("id"), rank.label("rank"))
             .where(vector.op("@@")(tsquery)).subquery("search"))

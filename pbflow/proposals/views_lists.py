@@ -1,10 +1,13 @@
 """Lists of proposals: the public list, "My proposals", the coordinators' list of all, and an area's proposals.
 
 The filters are a GET form: it works without JavaScript, and htmx submits it as the user types or
-chooses, swapping only the results (which announce the new count) and pushing the URL.
+chooses, swapping only the results (which announce how many are shown) and pushing the URL. Pages follow
+each other by cursor (?after=, see queries_lists); an old ?page= link gives the first page, and a damaged
+cursor a 400 with a link to the first page.
 """
 
 from flask import Blueprint, current_app, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +17,7 @@ from pbflow.ambassadors.policy import is_ambassador_of
 from pbflow.core.htmx import render
 from pbflow.core.navigation import nav_item, signed_in_with
 from pbflow.core.permissions import authorize, public, role_required, signed_in
+from pbflow.core.security import pages_by_cursor
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
@@ -30,8 +34,13 @@ RESULTS = "proposals/_list_results.html"
 NARROWING = ("q", "district", "area", "status", "scope")  # filters that can leave a list empty
 
 
-def _paginate(query):
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+def _page(filters, context):
+    """(a page of the list, 200), or (None, 400) with a message for a damaged cursor."""
+    try:
+        return queries_lists.page(filters, request.args.get("after"), current_app.config["PAGE_SIZE"]), 200
+    except queries_lists.BadCursor:
+        context["cursor_error"] = _("This page link is damaged. Start again from the first page.")
+        return None, 400
 
 
 def _default_edition(all_editions):
@@ -55,14 +64,15 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
         return render(template, RESULTS, status=422, **context)
     filters = form.filters(**(fixed or {}))
     chosen = form.url_args()
-    context.update(page=_paginate(queries_lists.proposals(filters)), url_args={**chosen, **(url_args or {})},
-                   narrowed=any(chosen.get(name) for name in NARROWING))
-    if with_counts:
+    context.update(url_args={**chosen, **(url_args or {})}, narrowed=any(chosen.get(name) for name in NARROWING))
+    context["page"], status = _page(filters, context)
+    if with_counts and context["page"] is not None:
         context["counts"] = queries_lists.status_counts(filters)
-    return render(template, RESULTS, **context)
+    return render(template, RESULTS, status=status, **context)
 
 
 @bp.route("/")
+@pages_by_cursor
 @public
 def index():
     """Proposals whose authors have made them public; drafts stay private."""
@@ -71,6 +81,7 @@ def index():
 
 
 @bp.route("/all")
+@pages_by_cursor
 @role_required(Role.COORDINATOR)
 def all_proposals():
     authorize(policy.can_see_all(current_user))
@@ -79,6 +90,7 @@ def all_proposals():
 
 
 @bp.route("/area/<int:area_id>")
+@pages_by_cursor
 @role_required(Role.AMBASSADOR, Role.COORDINATOR)
 def area(area_id):
     """An area's proposals in the current edition, drafts included: for its ambassador and coordinators."""
@@ -98,6 +110,7 @@ def area(area_id):
 
 
 @bp.route("/mine")
+@pages_by_cursor
 @signed_in
 def mine():
     """The proposals I (co-)author, in every edition, and the invitations waiting for my answer."""
@@ -106,5 +119,7 @@ def mine():
     # The invited person is not an author yet: link only to proposals they may already open.
     openable = {i.proposal_id for i in invitations if i.proposal.is_public or policy.is_coordinator(current_user)
                 or i.proposal.draft_visibility == DraftVisibility.EDITION.value}
-    return render("proposals/list_mine.html", page=_paginate(queries_lists.proposals(filters)),
-                  invitations=invitations, openable=openable, policy=policy)
+    context = {"invitations": invitations, "openable": openable, "policy": policy,
+               "total": queries_lists.authored_count(current_user.id)}
+    context["page"], status = _page(filters, context)
+    return render("proposals/list_mine.html", status=status, **context)

@@ -20,12 +20,12 @@ def test_a_coordinator_filters_all_proposals_as_they_type(page, make_user, make_
                   district=districts[2], status="ready")
     log_in(page, "anna.n@example.org")
     page.goto("/proposals/all")
-    expect(page.locator("#proposal-results [role=status]")).to_have_text("2 proposals found")
+    expect(page.locator("#proposal-results [role=status]")).to_have_text("2 proposals on this page")
     assert violations(page) == []
 
     search = page.locator("#q")
     search.press_sequentially("zielen", delay=30)
-    expect(page.locator("#proposal-results [role=status]")).to_have_text("1 proposal found")
+    expect(page.locator("#proposal-results [role=status]")).to_have_text("1 proposal on this page")
     expect(page.locator(".proposal-title")).to_have_text(["Więcej zieleni przy szkole"])
     expect(search).to_be_focused()
     assert "q=zielen" in page.url
