@@ -1,13 +1,17 @@
 """Language choice and the locale-aware formatting of money and dates."""
 
+from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
-from babel import numbers as babel_numbers
-from babel.numbers import format_currency
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from babel import dates as babel_dates
+from babel.numbers import format_currency, get_currency_symbol, parse_pattern
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, get_locale, get_timezone, get_translations, to_user_timezone
 from flask_login import current_user
+
+from pbflow.extensions import babel
 
 
 def supported_languages():
@@ -37,43 +41,131 @@ def preferred_language(accepted, languages):
     return None
 
 
+@lru_cache(maxsize=32)
+def _locale(locale):
+    """One parsed Locale per language (given as a name or a Locale): parsing "pl" again for every amount shown, and
+    loading its data into a fresh Locale on every request, cost more than the formatting."""
+    return Locale.parse(str(locale))
+
+
+def _current_locale(locale=None):
+    if locale is None:
+        try:
+            locale = g._flask_babel.babel_locale  # where Flask-Babel keeps the request's (or a forced) locale
+        except (AttributeError, RuntimeError):  # not chosen yet, or no app context
+            locale = None
+        locale = locale or get_locale() or "pl"
+    return _locale(locale)
+
+
+@lru_cache(maxsize=32)
+def _pln_format(locale, whole):
+    """The locale's currency pattern (without ".00" for whole złoty), parsed once, and the złoty symbol; None when
+    the pattern names the currency in words (then babel's own path, whose words depend on the amount)."""
+    pattern = locale.currency_formats["standard"].pattern
+    if whole:
+        pattern = pattern.replace(".00", "")
+    if "¤¤¤" in pattern:
+        return None
+    return parse_pattern(pattern), get_currency_symbol("PLN", locale)
+
+
 def format_pln(grosze, locale=None):
     """Integer grosze to '1 280 000 zł' (pl) or 'PLN1,280,000' (en); grosze shown only when present."""
     if grosze is None:
         return ""
-    locale = Locale.parse(str(locale or get_locale() or "pl"))
+    locale = _current_locale(locale)
     amount = Decimal(int(grosze)) / 100
-    pattern = locale.currency_formats["standard"].pattern
-    if grosze % 100 == 0:
-        pattern = pattern.replace(".00", "")
-    return format_currency(amount, "PLN", format=pattern, locale=locale, currency_digits=False)
+    whole = grosze % 100 == 0
+    prepared = _pln_format(locale, whole)
+    if prepared is None:
+        pattern = locale.currency_formats["standard"].pattern
+        return format_currency(amount, "PLN", format=pattern.replace(".00", "") if whole else pattern,
+                               locale=locale, currency_digits=False)
+    # What format_currency does with this pattern, less the currency's name in words (worked out for every amount
+    # although only a "¤¤¤" pattern shows it) and the pattern parsing: the sign goes in as "¤" and out as symbol.
+    pattern, symbol = prepared
+    return pattern.apply(amount, locale, currency_digits=False).replace("¤¤", "PLN").replace("¤", symbol)
 
 
 def local_datetime(value, format="medium"):  # noqa: A002 - mirrors Flask-Babel's name
     """A stored naive-UTC moment in Europe/Warsaw time."""
-    return format_datetime(value, format) if value else ""
+    if not value:
+        return ""
+    # What Flask-Babel's format_datetime does (pbflow sets no date formats of its own), with the locale already
+    # parsed: a list page shows dozens of dates.
+    return babel_dates.format_datetime(value, format or "medium", tzinfo=get_timezone(), locale=_current_locale())
 
 
 def local_date(value, format="medium"):  # noqa: A002
-    return format_date(value, format) if value else ""
+    if not value:
+        return ""
+    if isinstance(value, datetime):  # a stored moment: its day in Warsaw
+        value = to_user_timezone(value)
+    return babel_dates.format_date(value, format or "medium", locale=_current_locale())
+
+
+_QUANTITY = parse_pattern("#,##0.###")  # parsed once, not on every call (format_decimal parses its format each time)
+_SHARE = parse_pattern("#,##0.#%")
 
 
 def local_number(value):
     """A quantity such as 2.5 as '2,5' (pl) or '2.5' (en), no trailing zeros added."""
     if value is None:
         return ""
-    return babel_numbers.format_decimal(Decimal(value), format="#,##0.###",
-                                        locale=Locale.parse(str(get_locale() or "pl")))
+    return _QUANTITY.apply(Decimal(value), _current_locale())
 
 
 def local_percent(value):
     """A share 0–1 as '99,7%' (pl) or '99.7%' (en)."""
     if value is None:
         return ""
-    return babel_numbers.format_percent(value, format="#,##0.#%", locale=Locale.parse(str(get_locale() or "pl")))
+    return _SHARE.apply(value, _current_locale())
+
+
+class _Domain(Domain):
+    """Flask-Babel's message domain, finding the catalogue in fewer steps: a page translates a hundred words (the
+    templates' _(), lazy labels of menus, forms and statuses) and Flask-Babel looks up the request state, the
+    locale and the locale's name again for each. The locale is read where Flask-Babel keeps it on every call, so
+    force_locale() and refresh() take effect as before; the catalogue is the one Flask-Babel loaded for it."""
+
+    def __init__(self):
+        super().__init__()
+        self._by_locale = {}
+
+    def get_translations(self):
+        try:
+            return self._by_locale[g._flask_babel.babel_locale]
+        except (AttributeError, KeyError, RuntimeError):  # locale not chosen yet, not loaded yet, or no app context
+            pass
+        catalogue = super().get_translations()
+        state = g.get("_flask_babel") if has_app_context() else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is not None:
+            self._by_locale[locale] = catalogue
+        return catalogue
+
+
+def _catalogue():
+    """flask_babel.get_translations() for the templates' _(), without its own lookups of the request state."""
+    try:
+        state = g._flask_babel
+        return state.babel_domain._by_locale[state.babel_locale]
+    except (AttributeError, KeyError, RuntimeError):  # as in _Domain.get_translations, or another domain in use
+        return get_translations()
 
 
 def init_app(app):
+    if not isinstance(babel.__dict__.get("domain_instance"), _Domain):  # one Babel for every app, like its domain
+        babel.domain_instance = _Domain()
+    # The callables Flask-Babel installs (pbflow.create_app calls this after babel.init_app), over _catalogue().
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["pln"] = format_pln
     app.jinja_env.filters["quantity"] = local_number
     app.jinja_env.filters["share"] = local_percent  # 0–1; "percent" (editions) takes 0–100

@@ -1,11 +1,13 @@
 """Money and times as a Kraków resident reads them: PLN for the locale, Europe/Warsaw time."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
+from flask import render_template_string, session
+from flask_babel import force_locale, gettext, lazy_gettext, refresh
 
-from pbflow.core.i18n import format_pln, local_date, local_datetime
+from pbflow.core.i18n import format_pln, local_date, local_datetime, local_number, local_percent
 
 
 @pytest.mark.parametrize(("grosze", "locale", "expected"), [
@@ -24,6 +26,48 @@ def test_a_district_pool_is_shown_in_zloty_for_the_locale(grosze, locale, expect
 def test_no_amount_is_shown_as_nothing():
     assert format_pln(None) == ""
     assert format_pln(None, "en") == ""
+
+
+@pytest.mark.parametrize(("grosze", "locale", "expected"), [
+    (-12_345, "pl", "-123,45\xa0zł"),
+    (-100, "en", "-PLN1"),
+    (1, "en", "PLN0.01"),
+    (10**15, "pl", "10\xa0000\xa0000\xa0000\xa0000\xa0zł"),
+    (12_345, "de", "123,45\xa0PLN"),  # a locale whose symbol for the złoty is its code
+])
+def test_negative_tiny_huge_and_other_locales_read_as_babel_writes_them(grosze, locale, expected):
+    assert format_pln(grosze, locale) == expected
+
+
+def test_quantities_and_shares_follow_the_current_locale(app):
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert (local_number(2.5), local_number(Decimal("1234.5000")), local_number(None)) == ("2,5", "1\xa0234,5", "")
+            assert (local_percent(0.997), local_percent(1), local_percent(None)) == ("99,7%", "100%", "")
+        with force_locale("en"):
+            assert (local_number(2.5), local_number(Decimal("1234567.891"))) == ("2.5", "1,234,567.891")
+            assert local_percent(0.125) == "12.5%"
+
+
+def test_words_follow_the_locale_also_when_it_changes_within_a_request(app):
+    """pbflow's message domain keeps its own hold on the catalogues: a forced or refreshed locale still counts, in
+    templates, in gettext and in lazy strings."""
+    page = "{{ _('Log in') }}"
+    label = lazy_gettext("Log in")
+
+    def words():
+        return render_template_string(page), gettext("Log in"), str(label)
+
+    with app.test_request_context(headers={"Accept-Language": "pl"}):
+        assert words() == ("Zaloguj się",) * 3
+        with force_locale("en"):
+            assert words() == ("Log in",) * 3
+        assert words() == ("Zaloguj się",) * 3
+        session["locale"] = "en"
+        refresh()
+        assert words() == ("Log in",) * 3
+    with app.app_context(), force_locale("pl"):  # an e-mail composed outside any request
+        assert words() == ("Zaloguj się",) * 3
 
 
 def test_money_follows_the_current_locale_when_none_is_given(app):
