@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 
@@ -25,11 +25,19 @@ def nav_item(endpoint, label, weight, visible=lambda user: True):
 
 
 def navigation_items():
-    return [
-        {"url": url_for(item.endpoint), "label": item.label, "current": request.endpoint == item.endpoint}
-        for item in NAVIGATION
-        if item.visible(current_user)
-    ]
+    user = current_user._get_current_object()  # once, not through the proxy for every entry
+    endpoint = request.endpoint
+    # No entry takes arguments, so its address depends only on the app and the script root: built once, not on
+    # every page.
+    urls = current_app.extensions.setdefault("pbflow_navigation_urls", {}).setdefault(request.script_root, {})
+    items = []
+    for item in NAVIGATION:
+        if item.visible(user):
+            url = urls.get(item.endpoint)
+            if url is None:
+                url = urls[item.endpoint] = url_for(item.endpoint)
+            items.append({"url": url, "label": item.label, "current": endpoint == item.endpoint})
+    return items
 
 
 def signed_in_with(*roles):

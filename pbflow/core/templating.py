@@ -27,13 +27,15 @@ HTMX_CONFIG = {
         {"code": "5..", "swap": False, "error": True},
     ],
 }
+HTMX_CONFIG_JSON = json.dumps(HTMX_CONFIG)  # the same on every page: serialised once
+
 
 def template_context():
     return {
         "navigation_items": navigation_items,
         "current_locale": str(get_locale() or "pl"),
         "htmx_file": HTMX_FILE,
-        "htmx_config": json.dumps(HTMX_CONFIG),
+        "htmx_config": HTMX_CONFIG_JSON,
         "current_page": current_page,
     }
 
