@@ -42,6 +42,8 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from pbflow.core import database, i18n, templating
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config.get("SQLALCHEMY_DATABASE_URI") or "", app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     db.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine)

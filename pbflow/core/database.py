@@ -14,6 +14,15 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def engine_options(database_uri, options):
+    """The engine options for this database: SQLite connections are not pinged when taken from the pool (the
+    "SELECT 1" pool_pre_ping sends on every request finds a dropped server connection; a file has no server)."""
+    options = dict(options or {})
+    if database_uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    return options
+
+
 def configure_engine(engine):
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

@@ -7,6 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from pbflow.config import load_secret_key, normalise_database_url
+from pbflow.core.database import engine_options
 from pbflow.extensions import _include_in_migrations, db
 
 
@@ -71,6 +72,13 @@ def test_foreign_keys_are_enforced(app):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_connections_are_pinged_before_use_on_postgresql_only():
+    """A PostgreSQL server may have dropped a pooled connection; a SQLite file has no server, so no SELECT 1."""
+    assert engine_options("postgresql+psycopg://db/pbflow", {"pool_pre_ping": True}) == {"pool_pre_ping": True}
+    assert engine_options("sqlite:////srv/pbflow.sqlite3", {"pool_pre_ping": True, "echo": False}) == {"echo": False}
+    assert engine_options("sqlite://", None) == {}
 
 
 def test_postgresql_urls_use_psycopg_3():
