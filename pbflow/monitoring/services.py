@@ -64,7 +64,9 @@ def load_indicator(indicator_id, for_update=False):
     return db.session.scalars(statement.with_for_update() if for_update else statement).first()
 
 
-def _scope(details):
+def _place(details):
+    """(district id, area id) as chosen, checked: an area must exist and lie in the chosen district.
+    The district returned is the area's when an area is chosen."""
     district_id, area_id = details.get("district_id"), details.get("area_id")
     if area_id is not None:
         area = db.session.get(Area, area_id)
@@ -73,10 +75,16 @@ def _scope(details):
         if district_id is not None and area.district_id != district_id:
             raise MonitoringError(_("This area lies in another district. Choose the district or the area."),
                                   "area_id")
-        return None, area_id
+        return area.district_id, area_id
     if district_id is not None and db.session.get(District, district_id) is None:
         raise MonitoringError(_("Choose a district from the list."), "district_id")
     return district_id, None
+
+
+def _scope(details):
+    """An indicator is set for the edition, one district or one area (the area alone, not both)."""
+    district_id, area_id = _place(details)
+    return (None, area_id) if area_id is not None else (district_id, None)
 
 
 def _check_indicator(details):
@@ -197,18 +205,7 @@ def _check_activity(edition, details):
     if details["new_participants"] > details["participants"]:
         raise MonitoringError(_("Of %(count)d participants, at most %(count)d can be new to PB.",
                                 count=details["participants"]), "new_participants")
-    district_id, area_id = details.get("district_id"), details.get("area_id")
-    if area_id is not None:
-        area = db.session.get(Area, area_id)
-        if area is None:
-            raise MonitoringError(_("Choose an area from the list."), "area_id")
-        if district_id is not None and area.district_id != district_id:
-            raise MonitoringError(_("This area lies in another district. Choose the district or the area."),
-                                  "area_id")
-        district_id = area.district_id  # the district's figures include its areas' activities
-    elif district_id is not None and db.session.get(District, district_id) is None:
-        raise MonitoringError(_("Choose a district from the list."), "district_id")
-    return district_id, area_id
+    return _place(details)  # with the area's district: a district's figures include its areas' activities
 
 
 _ACTIVITY_FIELDS = ("kind", "title", "held_on", "minutes", "participants", "new_participants", "led_by", "note")
