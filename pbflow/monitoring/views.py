@@ -117,10 +117,21 @@ def _indicator_form(form_class=IndicatorForm, **kwargs):
     return form
 
 
-def _refused(template, form, error, **context):
-    shown = form.show_refusal(error)
-    return render(template, status=error.status if error.status != 422 or shown else 422, form=form,
-                  form_error=None if shown else str(error), **context)
+def form_saved(template, form, change, message, next_url, **context):
+    """The one way a monitoring form is saved: on a valid POST run `change()`; a refusal shows beside its
+    field (or above the form) with the service's status and nothing saved; success commits and goes on."""
+    if form.validate_on_submit():
+        try:
+            change()
+        except services.MonitoringError as error:
+            db.session.rollback()
+            shown = form.show_refusal(error)
+            return render(template, status=error.status, form=form, form_error=None if shown else str(error),
+                          **context)
+        db.session.commit()
+        flash(message, "success")
+        return see_other(next_url())
+    return form_page(template, form=form, **context)
 
 
 @bp.route("/<int:edition_id>/indicators/new", methods=["GET", "POST"])
@@ -128,17 +139,10 @@ def _refused(template, form, error, **context):
 def new_indicator(edition_id):
     edition = _edition_or_404(edition_id)
     form = _indicator_form()
-    context = {"edition": edition, "indicator": None}
-    if form.validate_on_submit():
-        try:
-            services.define_indicator(_actor(), edition, form.details())
-        except services.MonitoringError as error:
-            db.session.rollback()
-            return _refused("monitoring/indicator_form.html", form, error, **context)
-        db.session.commit()
-        flash(_("The indicator is defined."), "success")
-        return see_other(url_for(".dashboard", edition=edition.id))
-    return form_page("monitoring/indicator_form.html", form=form, **context)
+    return form_saved("monitoring/indicator_form.html", form,
+                      lambda: services.define_indicator(_actor(), edition, form.details()),
+                      _("The indicator is defined."), lambda: url_for(".dashboard", edition=edition.id),
+                      edition=edition, indicator=None)
 
 
 def _indicator_or_404(indicator_id, for_update=False):
@@ -153,17 +157,10 @@ def edit_indicator(indicator_id):
     form = _indicator_form() if request.method == "POST" else _indicator_form(formdata=None)
     if request.method == "GET":
         form.fill(indicator)
-    context = {"edition": edition, "indicator": indicator}
-    if form.validate_on_submit():
-        try:
-            services.change_indicator(_actor(), indicator, form.details())
-        except services.MonitoringError as error:
-            db.session.rollback()
-            return _refused("monitoring/indicator_form.html", form, error, **context)
-        db.session.commit()
-        flash(_("The indicator is saved."), "success")
-        return see_other(url_for(".indicator", indicator_id=indicator.id))
-    return form_page("monitoring/indicator_form.html", form=form, **context)
+    return form_saved("monitoring/indicator_form.html", form,
+                      lambda: services.change_indicator(_actor(), indicator, form.details()),
+                      _("The indicator is saved."), lambda: url_for(".indicator", indicator_id=indicator.id),
+                      edition=edition, indicator=indicator)
 
 
 @bp.route("/indicators/<int:indicator_id>/delete", methods=["POST"])

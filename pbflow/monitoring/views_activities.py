@@ -5,18 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import form_page, render, see_other
+from pbflow.core.htmx import render, see_other
 from pbflow.core.permissions import authorize, role_required
 from pbflow.extensions import db
 from pbflow.monitoring import listing, policy, reports, services
 from pbflow.monitoring.forms import ActivityForm
 from pbflow.monitoring.views import (
     _edition_or_404,
-    _refused,
     all_editions,
     areas,
     chosen_edition,
     districts,
+    form_saved,
 )
 
 bp = Blueprint("activities", __name__, url_prefix="/monitoring")
@@ -55,17 +55,10 @@ def _form(**kwargs):
 def new(edition_id):
     edition = _edition_or_404(edition_id)
     form = _form()
-    context = {"edition": edition, "activity": None}
-    if form.validate_on_submit():
-        try:
-            services.record_activity(_actor(), edition, form.details())
-        except services.MonitoringError as error:
-            db.session.rollback()
-            return _refused("monitoring/activity_form.html", form, error, **context)
-        db.session.commit()
-        flash(_("The activity is recorded."), "success")
-        return see_other(url_for(".index", edition=edition.id))
-    return form_page("monitoring/activity_form.html", form=form, **context)
+    return form_saved("monitoring/activity_form.html", form,
+                      lambda: services.record_activity(_actor(), edition, form.details()),
+                      _("The activity is recorded."), lambda: url_for(".index", edition=edition.id),
+                      edition=edition, activity=None)
 
 
 def _activity_or_404(activity_id, for_update=False):
@@ -82,17 +75,10 @@ def edit(activity_id):
     form = _form() if request.method == "POST" else _form(formdata=None)
     if request.method == "GET":
         form.fill(activity)
-    context = {"edition": edition, "activity": activity}
-    if form.validate_on_submit():
-        try:
-            services.change_activity(_actor(), activity, edition, form.details())
-        except services.MonitoringError as error:
-            db.session.rollback()
-            return _refused("monitoring/activity_form.html", form, error, **context)
-        db.session.commit()
-        flash(_("The activity is saved."), "success")
-        return see_other(url_for(".index", edition=edition.id))
-    return form_page("monitoring/activity_form.html", form=form, **context)
+    return form_saved("monitoring/activity_form.html", form,
+                      lambda: services.change_activity(_actor(), activity, edition, form.details()),
+                      _("The activity is saved."), lambda: url_for(".index", edition=edition.id),
+                      edition=edition, activity=activity)
 
 
 @bp.route("/activities/<int:activity_id>/delete", methods=["POST"])
