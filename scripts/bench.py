@@ -1,13 +1,19 @@
 """Benchmark: response time and SQL statements per page, on a database with many users or proposals.
 
 scripts/bench                       the accounts pages, on a database with --users users
-scripts/bench --proposals 10000     the proposal pages, on a database with N proposals (seed-bench)
+scripts/bench --proposals 1000,20000,100000
+                                    the proposal pages at each size (seed-bench), each against a bare
+                                    Flask + DB-API page over the same rows (ratio), then the public list's
+                                    throughput under gunicorn with --connections keep-alive connections
+                                    against the bare page's, and RSS per worker; a summary at the end
 scripts/bench --monitoring          the monitoring dashboard, on N proposals (default 100,000) with
                                     meetings, activities, feedback, submissions and indicators
 """
 
 import argparse
+import html
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -22,8 +28,10 @@ from pbflow.editions import services as editions
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.monitoring.models import Indicator
-from pbflow.proposals import bench_data, bench_monitoring
+from pbflow.proposals import bench_data, bench_load, bench_monitoring
 from pbflow.proposals.models import Proposal, ProposalAuthor
+
+NEXT_PAGE = re.compile(r'<a rel="next" href="([^"]+)"')
 
 
 def build_app(database_url, folder):
@@ -101,34 +109,142 @@ def pick_proposals(app):
         return row, public_id
 
 
-def bench_proposals(app, count, requests):
-    started = time.perf_counter()
-    with app.app_context():
-        bench_data.seed(count)
-    settle(app)
-    print(f"seed-bench --proposals {count}: {time.perf_counter() - started:.1f} s", flush=True)
-    (proposal_id, district_id, versions, lead_email), public_id = pick_proposals(app)
-    anonymous = app.test_client()
-    coordinator = signed_in_client(app, "koordynator@example.org", demo.DEMO_PASSWORD)
-    author = signed_in_client(app, lead_email, bench_data.BENCH_PASSWORD)
-    print(f"{requests} requests per page; proposal {proposal_id} ({versions} versions) as its lead, {lead_email}")
-    for label, client, url in [
-        ("public list", anonymous, "/proposals/"),
-        ("public list, page 20", anonymous, "/proposals/?page=20"),
-        ("public list, search 'zielen'", anonymous, "/proposals/?q=zielen"),
-        ("public list, search 'teznia solankowa'", anonymous, "/proposals/?q=teznia+solankowa"),
-        ("public proposal page (anonymous)", anonymous, f"/proposals/{public_id}"),
-        ("all proposals (coordinator)", coordinator, "/proposals/all"),
-        ("all: district + status + cost sort", coordinator,
+def page_after(client, url, pages):
+    """The URL of page `pages` + 1 of a list, reached by following its "Next page" links as a reader does."""
+    for _ in range(pages):
+        found = NEXT_PAGE.search(client.get(url).get_data(as_text=True))
+        if found is None:
+            raise SystemExit(f"{url} has no next page")
+        url = html.unescape(found.group(1))
+    return url
+
+
+def list_pages(app, clients, picked):
+    """(label, target ratio or None, who, url): the lists with the issue's targets, then single pages."""
+    (proposal_id, district_id, versions, _lead_email), public_id = picked
+    anonymous, coordinator = clients["visitor"], clients["coordinator"]
+    return [
+        ("public list", 2, "visitor", "/proposals/"),
+        ("public list, page 10", 2, "visitor", page_after(anonymous, "/proposals/", 9)),
+        ("my proposals (lead author)", 2, "author", "/proposals/mine"),
+        ("public list, search 'zielen'", 3, "visitor", "/proposals/?q=zielen"),
+        ("public list, search 'teznia solankowa'", 3, "visitor", "/proposals/?q=teznia+solankowa"),
+        ("all proposals (coordinator)", 3, "coordinator", "/proposals/all"),
+        ("all, page 10 (coordinator)", 3, "coordinator", page_after(coordinator, "/proposals/all", 9)),
+        ("all: district + status + cost sort", 3, "coordinator",
          f"/proposals/all?district={district_id}&status=draft&scope=district&sort=cost"),
-        ("all: search 'ławki' by relevance", coordinator, "/proposals/all?q=lawki&sort=relevance"),
-        ("my proposals (lead author)", author, "/proposals/mine"),
-        ("proposal page (lead author)", author, f"/proposals/{proposal_id}"),
-        ("history", author, f"/proposals/{proposal_id}/history"),
-        (f"compare versions 1 and {versions}", author, f"/proposals/{proposal_id}/compare?a=1&b={versions}"),
-        ("print summary", author, f"/proposals/{proposal_id}/print"),
-    ]:
-        measure(app, client, label, url, requests)
+        ("all: search 'ławki' by relevance", 3, "coordinator", "/proposals/all?q=lawki&sort=relevance"),
+        ("public proposal page (visitor)", None, "visitor", f"/proposals/{public_id}"),
+        ("proposal page (lead author)", None, "author", f"/proposals/{proposal_id}"),
+        ("history", None, "author", f"/proposals/{proposal_id}/history"),
+        ("compare the first and last versions", None, "author", f"/proposals/{proposal_id}/compare?a=1&b={versions}"),
+        ("print summary", None, "author", f"/proposals/{proposal_id}/print"),
+    ]
+
+
+def queries_of(app, client, url):
+    """SQL statements one request of `url` sends (in-process: gunicorn's workers cannot be listened to)."""
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    listener = lambda *_args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        status = client.get(url).status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    if status != 200:
+        raise SystemExit(f"{url} answered {status}")
+    return len(statements)
+
+
+def measure_http(label, browser, url, requests, queries=None, baseline=None, target=None):
+    """Time `requests` GETs of `url` over one keep-alive connection to gunicorn, as a reader's browser does;
+    print p50, p95, the queries sent and the ratio to the baseline's p50. Returns p50 in ms."""
+    browser.request("GET", url)  # warm: the worker's first answer loads templates
+    timings = []
+    for _ in range(requests):
+        status, _text, seconds = browser.request("GET", url)
+        if status != 200:
+            raise SystemExit(f"{url} answered {status}")
+        timings.append(seconds * 1000)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    sent = f"{queries:3d} queries" if queries is not None else "  plain SQL  "
+    ratio = f"   {p50 / baseline:5.1f}× baseline" if baseline else ""
+    goal = f" (target ≤ {target}×)" if target and baseline else ""
+    print(f"{label:<40} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms   {sent}{ratio}{goal}", flush=True)
+    return p50
+
+
+def bench_proposals(app, url, folder, sizes, requests, connections, seconds):
+    """Each size in turn (the database grows from one to the next): every page's p50 and p95 over HTTP from
+    gunicorn and its ratio to the bare page over the same rows, then throughput under `connections`
+    connections, and RSS per worker; a summary across the sizes at the end."""
+    env = {"DATABASE_URL": url, "BENCH_DATABASE_URL": url, "PBFLOW_INSTANCE_PATH": folder, "SECRET_KEY": "bench"}
+    figures = {}  # size -> {label: (p50, ratio, target)}
+    seeded = 0
+    for size in sizes:
+        started = time.perf_counter()
+        with app.app_context():
+            bench_data.seed(size - seeded, echo=lambda _line: None)
+        seeded = size
+        settle(app)
+        picked = pick_proposals(app)
+        lead_email = picked[0][3]
+        print(f"\n=== {size:,} proposals (seed-bench: {time.perf_counter() - started:.1f} s); {requests} requests "
+              f"per page over one keep-alive connection to gunicorn ({bench_load.WORKERS} gthread workers)",
+              flush=True)
+        logins = {"visitor": None, "coordinator": ("koordynator@example.org", demo.DEMO_PASSWORD),
+                  "author": (lead_email, bench_data.BENCH_PASSWORD)}
+        clients = {who: signed_in_client(app, *login) if login else app.test_client() for who, login in logins.items()}
+        pages = list_pages(app, clients, picked)
+        with bench_load.Gunicorn(bench_load.BASELINE_TARGET, env, folder) as bare, \
+                bench_load.Gunicorn(bench_load.PBFLOW_TARGET, env, folder) as served:
+            base = measure_http("bare page (baseline)", bench_load.Browser(bare.port), "/proposals/", requests)
+            figures[size] = {"bare page (baseline)": (base, 1.0, None)}
+            browsers = {who: bench_load.Browser(served.port).log_in(*login) if login else bench_load.Browser(served.port)
+                        for who, login in logins.items()}
+            for label, target, who, page_url in pages:
+                p50 = measure_http(label, browsers[who], page_url, requests,
+                                   queries_of(app, clients[who], page_url), base, target)
+                figures[size][label] = (p50, p50 / base, target)
+            for browser in browsers.values():
+                browser.close()
+            load_line({"bare page": bare, "public list": served}, connections, seconds)
+    summary(figures)
+
+
+def load_line(servers, connections, seconds):
+    """Answers per second of the bare page and the public list under `connections` connections at once,
+    and each pbflow worker's resident memory after the run."""
+    rates = {}
+    for name, server in servers.items():
+        result = bench_load.throughput(server.port, "/proposals/", connections, seconds)
+        rates[name] = result.per_second
+        rss = ", ".join(f"{mb:.0f} MB" for mb in server.worker_rss_mb())
+        print(f"{name + ', throughput':<40} {result.per_second:7.0f} req/s   median {result.median_ms:6.1f} ms   "
+              f"{result.errors} errors ({connections} keep-alive connections, {seconds:.0f} s); "
+              f"RSS per worker after: {rss}", flush=True)
+    ratio = rates["public list"] / rates["bare page"]
+    print(f"{'throughput, public list / bare page':<40} {ratio:7.2f}× (target ≥ 0.5×)", flush=True)
+
+
+def summary(figures):
+    """p50 and ratio to the baseline per size, and how much the largest size costs over the smallest."""
+    sizes = list(figures)
+    labels = list(dict.fromkeys(label for size in sizes for label in figures[size]))
+    print("\n=== summary: p50 ms (× the bare page)" + (f"; flatness = p50 at {sizes[-1]:,} / p50 at {sizes[0]:,}"
+                                                       if len(sizes) > 1 else ""))
+    print(f"{'page':<40}" + "".join(f"{size:>17,}" for size in sizes)
+          + ("   flatness (≤ 1.3)" if len(sizes) > 1 else "") + "   ratio target")
+    for label in labels:
+        cells = [figures[size].get(label) for size in sizes]
+        line = "".join(f"{c[0]:8.2f} ({c[1]:4.1f}×)" if c else f"{'—':>17}" for c in cells)
+        flat = f"   {cells[-1][0] / cells[0][0]:16.2f}" if len(sizes) > 1 and cells[0] and cells[-1] else ""
+        target = next((c[2] for c in cells if c), None)
+        print(f"{label:<40}{line}{flat}   {f'≤ {target}×' if target else ''}")
 
 
 def settle(app):
@@ -164,10 +280,24 @@ def bench_monitoring_pages(app, count, requests):
         measure(app, client, label, url, requests)
 
 
+def sizes(text):
+    """"1000,20000,100000" (or "20k,100k"): the sizes in increasing order."""
+    try:
+        values = sorted({int(part.strip().lower().replace("k", "000").replace("_", "")) for part in text.split(",")})
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text}") from error
+    if not values or values[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive")
+    return values
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20_000, help="users for the accounts benchmark")
-    parser.add_argument("--proposals", type=int, help="run the proposals benchmark with this many proposals")
+    parser.add_argument("--proposals", type=sizes, metavar="N[,N...]",
+                        help="run the proposals benchmark at each of these sizes (e.g. 1000,20000,100000)")
+    parser.add_argument("--connections", type=int, default=16, help="keep-alive connections for the throughput line")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each throughput run")
     parser.add_argument("--monitoring", action="store_true",
                         help="run the monitoring benchmark, on --proposals N proposals (default 100,000)")
     parser.add_argument("--requests", type=int,
@@ -179,14 +309,14 @@ def main():
         app = build_app(url, folder)
         if args.monitoring:
             print(f"database: {url.split('@')[-1]}")
-            bench_monitoring_pages(app, args.proposals or 100_000, args.requests or 50)
+            bench_monitoring_pages(app, (args.proposals or [100_000])[-1], args.requests or 50)
             with app.app_context():
                 db.drop_all()
                 db.engine.dispose()
             return
         if args.proposals:
             print(f"database: {url.split('@')[-1]}")
-            bench_proposals(app, args.proposals, args.requests or 200)
+            bench_proposals(app, url, folder, args.proposals, args.requests or 200, args.connections, args.seconds)
             with app.app_context():
                 db.drop_all()
                 db.engine.dispose()
