@@ -24,6 +24,11 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
          "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
 
 
+def roman(number):
+    """A district's number as Kraków writes it (XIV Czyżyny)."""
+    return ROMAN[number - 1] if 0 < number <= len(ROMAN) else str(number)
+
+
 class District(IdMixin, db.Model):
     """An auxiliary unit of the city (dzielnica), numbered with Roman numerals in Kraków."""
 
@@ -36,7 +41,7 @@ class District(IdMixin, db.Model):
 
     @property
     def roman(self):
-        return ROMAN[self.number - 1] if 0 < self.number <= len(ROMAN) else str(self.number)
+        return roman(self.number)
 
     @property
     def label(self):

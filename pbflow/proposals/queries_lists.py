@@ -1,7 +1,7 @@
 """Lists of proposals: mine, the public list, the coordinators' list and an area's; a fixed number of queries each.
 
-Every list is a SELECT with what a row shows loaded up front (district and area joined, authors in one
-selectinload), filtered, optionally joined to the text search's (id, rank) subquery, sorted, and cut to a
+Every list is a SELECT of the columns a row shows (edition, district and area joined; plain rows, not ORM
+objects, see ListedProposal; authors in one more query), filtered, optionally joined to the text search's (id, rank) subquery, sorted, and cut to a
 page by its keys ("keyset" pages): the next page starts after the last row's sort key and id, carried in
 an opaque but strictly checked cursor, so page 50 costs what page 1 costs and no OFFSET walks the rows
 before it. Each sort is read from an index in its order (tests/web/test_list_query_plans.py checks the plans):
@@ -22,15 +22,17 @@ import binascii
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from pbflow.accounts.models import User
 from pbflow.accounts.services import normalise_email
 from pbflow.core.urls import DATABASE_ID_MAX
-from pbflow.editions.models import Edition
+from pbflow.editions.models import Area, District, Edition, roman
 from pbflow.extensions import db
 from pbflow.proposals import search
 from pbflow.proposals.models import (
@@ -80,10 +82,72 @@ class Page:
     first: bool
 
 
-def _row_options(query):
-    return query.options(
-        joinedload(Proposal.edition), joinedload(Proposal.district), joinedload(Proposal.area),
-        selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+@dataclass(frozen=True, slots=True)
+class ListedAuthor:
+    role: str
+    user_id: int
+    name: str
+    deleted: bool
+
+    @property
+    def display_name(self):
+        return gettext("former participant") if self.deleted else self.name
+
+
+@dataclass(slots=True)
+class ListedProposal:
+    """What a row of a list shows, read as plain columns: building 25 ORM proposals with their edition,
+    district, area and authors' accounts cost more than the rest of the page (issue 15)."""
+
+    id: int
+    title: str
+    status: str
+    is_public: bool
+    updated_at: datetime
+    total_cost: int
+    edition_name: str
+    district_id: int | None
+    district_number: int | None
+    district_name: str | None
+    area_id: int | None
+    area_name: str | None
+    authors: list = field(default_factory=list)
+
+    @property
+    def state(self):
+        return ProposalStatus(self.status)
+
+    @property
+    def district_label(self):
+        return f"{roman(self.district_number)} {self.district_name}" if self.district_id else None
+
+    def role_of(self, user_id):
+        """"lead", "co_author" or None."""
+        return next((author.role for author in self.authors if author.user_id == user_id), None)
+
+
+ROW_COLUMNS = (Proposal.id, Proposal.title, Proposal.status, Proposal.is_public, Proposal.updated_at,
+               Proposal.total_cost, Edition.name, Proposal.district_id, District.number, District.name,
+               Proposal.area_id, Area.name)
+
+
+def _with_row_columns(query):
+    return (query.join(Edition, Edition.id == Proposal.edition_id)
+            .outerjoin(District, District.id == Proposal.district_id).outerjoin(Area, Area.id == Proposal.area_id))
+
+
+def _listed(rows):
+    """ListedProposals from rows that start with ROW_COLUMNS, with their authors in one more query."""
+    listed = [ListedProposal(*row[:len(ROW_COLUMNS)]) for row in rows]
+    by_id = {proposal.id: proposal for proposal in listed}
+    if by_id:
+        for proposal_id, role, user_id, name, deleted_at in db.session.execute(
+                select(ProposalAuthor.proposal_id, ProposalAuthor.role, ProposalAuthor.user_id, User.name,
+                       User.deleted_at).join(User, User.id == ProposalAuthor.user_id)
+                .where(ProposalAuthor.proposal_id.in_(by_id))
+                .order_by(ProposalAuthor.consent_at, ProposalAuthor.user_id)):
+            by_id[proposal_id].authors.append(ListedAuthor(role, user_id, name, deleted_at is not None))
+    return listed
 
 
 def _narrowed(query, filters, with_status=True, found=None):
@@ -232,18 +296,18 @@ def page(filters, cursor=None, size=25):
     if sort == STATUS and found is None:
         rows = _by_status(filters, after, size)
     else:
-        query, _found = _narrowed(select(Proposal, *(key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1]))),
-                                  filters, found=found)
+        query, _found = _narrowed(
+            select(*ROW_COLUMNS, *(key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1]))),
+            filters, found=found)
         if after is not None:
             query = query.where(_after(keys, after))
         query = query.order_by(*(key.desc() if descending else key for key, descending in keys))
-        rows = db.session.execute(_row_options(query).limit(size + 1)).unique().all()
-    items = [row[0] for row in rows[:size]]
+        rows = db.session.execute(_with_row_columns(query).limit(size + 1)).all()
     next_cursor = None
     if len(rows) > size:
         last = rows[size - 1]
-        next_cursor = encode_cursor(sort, [*last[1:], last[0].id])
-    return Page(items, next_cursor, after is None)
+        next_cursor = encode_cursor(sort, [*last[len(ROW_COLUMNS):], last[0]])
+    return Page(_listed(rows[:size]), next_cursor, after is None)
 
 
 def _by_status(filters, after, size):
@@ -262,9 +326,9 @@ def _by_status(filters, after, size):
     if not members:
         return []
     merged = (union_all(*members) if len(members) > 1 else members[0]).subquery("by_status")
-    query = (select(Proposal, merged.c.ord, merged.c.updated_at).join(merged, merged.c.id == Proposal.id)
+    query = (select(*ROW_COLUMNS, merged.c.ord, merged.c.updated_at).join(merged, merged.c.id == Proposal.id)
              .order_by(merged.c.ord, merged.c.updated_at.desc(), merged.c.id.desc()).limit(size + 1))
-    return db.session.execute(_row_options(query)).unique().all()
+    return db.session.execute(_with_row_columns(query)).all()
 
 
 def authored_count(user_id):

@@ -44,10 +44,8 @@ def _page(filters, context):
 
 
 def _default_edition(all_editions):
-    current = editions.current_edition()
-    if current is not None:
-        return current
-    return all_editions[0] if all_editions else None
+    """The current edition (read from the list the filter offers: no second query), else the newest."""
+    return next((edition for edition in all_editions if edition.is_current), all_editions[0] if all_editions else None)
 
 
 def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, areas=(), url_args=None, **context):
