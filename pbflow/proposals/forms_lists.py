@@ -7,6 +7,7 @@ from wtforms.validators import Optional
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import district_choices, optional_id
+from pbflow.core.fields import PlainSelect
 from pbflow.editions.models import Scope
 from pbflow.proposals import queries_lists
 from pbflow.proposals.models import ProposalStatus
@@ -28,7 +29,7 @@ def _at_most(value):
 
 def _select(label, coerce=str, **kwargs):
     return SelectField(label, coerce=coerce, invalid_value_message=CHOOSE_FROM_LIST,
-                       invalid_choice_message=CHOOSE_FROM_LIST, **kwargs)
+                       invalid_choice_message=CHOOSE_FROM_LIST, widget=PlainSelect(), **kwargs)
 
 
 class ProposalFilterForm(FlaskForm):
