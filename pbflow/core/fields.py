@@ -20,8 +20,8 @@ OPTION_SELECTED = Markup('<option selected value="{}">{}</option>')
 
 class PlainSelect(Select):
     """WTForms' select with each plain option written in one step: a list's filter form renders dozens of
-    options on every request, and building each one's attributes through html_params was a tenth of the
-    list page's time. The same markup; options with extra attributes take WTForms' own way."""
+    options on every request, and building each one's attributes through html_params (and inspecting
+    render_option's signature for each select) was a tenth of the list page's time. The same markup; options with extra attributes take WTForms' own way."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):
@@ -29,3 +29,8 @@ class PlainSelect(Select):
             return super().render_option(choice, **kwargs)
         template = OPTION_SELECTED if choice.selected else OPTION
         return template.format(choice.value, choice.label or choice.value)  # Markup.format escapes both
+
+    @classmethod
+    def _dispatch_render_option(cls):
+        # WTForms inspects render_option's signature on every render to support old overrides; this one is current.
+        return cls.render_option

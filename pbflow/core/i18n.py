@@ -1,6 +1,6 @@
 """Language choice and the locale-aware formatting of money and dates."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -74,7 +74,12 @@ def format_pln(grosze, locale=None):
     """Integer grosze to '1 280 000 zł' (pl) or 'PLN1,280,000' (en); grosze shown only when present."""
     if grosze is None:
         return ""
-    locale = _current_locale(locale)
+    return _formatted_pln(int(grosze), _current_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_pln(grosze, locale):
+    """Kept per amount and language: a list shows 25 amounts on every request, mostly the same ones again."""
     amount = Decimal(int(grosze)) / 100
     whole = grosze % 100 == 0
     prepared = _pln_format(locale, whole)
@@ -102,7 +107,14 @@ def local_date(value, format="medium"):  # noqa: A002
         return ""
     if isinstance(value, datetime):  # a stored moment: its day in Warsaw
         value = to_user_timezone(value)
-    return babel_dates.format_date(value, format or "medium", locale=_current_locale())
+    return _formatted_date(value if type(value) is date else date(value.year, value.month, value.day),
+                           format or "medium", _current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(day, format, locale):  # noqa: A002
+    """Kept per day, format and language: a list shows 25 dates on every request, from a few hundred days."""
+    return babel_dates.format_date(day, format, locale=locale)
 
 
 _QUANTITY = parse_pattern("#,##0.###")  # parsed once, not on every call (format_decimal parses its format each time)
