@@ -118,8 +118,16 @@ class Browser:
             body = urlencode({**form, "csrf_token": self.csrf or ""}).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         began = time.perf_counter()
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # gunicorn closes a connection left idle past its keep-alive; a browser opens a new one
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            began = time.perf_counter()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         elapsed = time.perf_counter() - began
         for header in response.msg.get_all("Set-Cookie") or []:
