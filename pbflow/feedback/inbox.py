@@ -1,7 +1,7 @@
 """What the unit inbox, the coordinator's board and the proposal page list about routings.
 
 Lists are keyset pages over (routed_at, id), read from the (unit_id, status|district_id, routed_at,
-id) and (edition_id, status, due_on, id) indexes of Routing; a page costs the same whatever the
+id) and (edition_id, status, routed_at, id) indexes of Routing; a page costs the same whatever the
 page number and however many routings there are, and nothing counts a whole table per request
 except the board's one grouped count per unit of one edition.
 """
@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
 
-from pbflow.core import clock
+from pbflow.core import clock, keyset
 from pbflow.editions.models import District, Edition
 from pbflow.extensions import db
 from pbflow.feedback import policy
@@ -88,30 +88,38 @@ def parse_cursor(text):
     return moment, int(match.group(2))
 
 
-def _query(filters, after):
+def _query(filters, after, status):
+    """One status's routings in (routed_at, id) order: a range of the (unit_id, status|district_id, routed_at,
+    id) or (edition_id, status, routed_at, id) index, read from the cursor on."""
     statement = (select(Routing, Proposal.title, Proposal.status, District, VerifyingUnit.name)
                  .join(Proposal, Proposal.id == Routing.proposal_id)
                  .join(VerifyingUnit, VerifyingUnit.id == Routing.unit_id)
                  .outerjoin(District, District.id == Routing.district_id)
-                 .where(Routing.edition_id == filters.edition_id,
-                        Routing.status.in_(STATUS_OF.get(filters.status, STATUS_OF[AWAITING]))))
+                 .where(Routing.edition_id == filters.edition_id, Routing.status == status))
     if filters.unit_id is not None:
         statement = statement.where(Routing.unit_id == filters.unit_id)
     if filters.district_id is not None:
         statement = statement.where(Routing.district_id == filters.district_id)
     if filters.overdue:
-        statement = statement.where(Routing.status == RoutingStatus.PENDING.value,
-                                    Routing.due_on < clock.today())
+        statement = statement.where(Routing.due_on < clock.today())
     if after is not None:
-        moment, id_ = after
-        statement = statement.where(or_(Routing.routed_at > moment,
-                                        and_(Routing.routed_at == moment, Routing.id > id_)))
+        statement = statement.where(keyset.after((Routing.routed_at, Routing.id), after))
     return statement.order_by(Routing.routed_at, Routing.id)
 
 
 def page(filters, cursor=None, size=PAGE_SIZE):
-    """Oldest first: one page of routings and the cursor of the next page (None on the last)."""
-    found = db.session.execute(_query(filters, parse_cursor(cursor)).limit(size + 1)).all()
+    """Oldest first: one page of routings and the cursor of the next page (None on the last).
+
+    One query a status (two for "all"): an index gives each status's order, not that of two statuses
+    together, so each is read to a page and the pages are merged here (at most 2 × (size + 1) rows)."""
+    after = parse_cursor(cursor)
+    statuses = [status for status in STATUS_OF.get(filters.status, STATUS_OF[AWAITING])
+                if not filters.overdue or status == RoutingStatus.PENDING.value]  # overdue: only what awaits
+    found = []
+    for status in statuses:
+        found.extend(db.session.execute(_query(filters, after, status).limit(size + 1)).all())
+    if len(statuses) > 1:
+        found.sort(key=lambda row: (row[0].routed_at, row[0].id))
     rows = [Row(routing, routing.proposal_id, title, status, district, unit_name)
             for routing, title, status, district, unit_name in found[:size]]
     return Page(rows, cursor_of(rows[-1].routing) if len(found) > size else None)

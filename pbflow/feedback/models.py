@@ -121,6 +121,7 @@ class Routing(IdMixin, db.Model):
         Index("ix_routings_unit_inbox", "unit_id", "status", "routed_at", "id"),
         Index("ix_routings_unit_district", "unit_id", "district_id", "status", "routed_at", "id"),
         Index("ix_routings_edition_board", "edition_id", "status", "due_on", "id"),
+        Index("ix_routings_edition_list", "edition_id", "status", "routed_at", "id"),  # the board's list
         Index("ix_routings_proposal", "proposal_id", "status"),
     )
 
@@ -309,7 +310,10 @@ class InternalNote(IdMixin, db.Model):
 
     author = relationship("User", lazy="raise_on_sql")
 
-    __table_args__ = (Index("ix_internal_notes_proposal_unit", "proposal_id", "unit_id", "id"),)
+    __table_args__ = (
+        Index("ix_internal_notes_proposal_unit", "proposal_id", "unit_id", "id"),
+        Index("ix_internal_notes_parent", "parent_id", "id"),  # the replies of a page's threads
+    )
 
 
 titles(

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from pbflow.accounts.models import User
+from pbflow.core import keyset
 from pbflow.core.csvfile import BOM, csv_text, safe_cell
 from pbflow.core.urls import database_id
 from pbflow.editions.models import Area, District, DistrictBudget, Edition, Scope
@@ -133,9 +134,7 @@ def _rows_query(edition_id, choice):
 def _after(statement, after):
     if after is None:
         return statement
-    moment, id_ = after
-    return statement.where(or_(Submission.created_at > moment,
-                               and_(Submission.created_at == moment, Submission.id > id_)))
+    return statement.where(keyset.after((Submission.created_at, Submission.id), after))
 
 
 def _to_rows(found, authors=None):

@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from pbflow.core import clock
+from pbflow.core import clock, keyset
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
 from pbflow.marathons import bookings, policy
@@ -52,7 +52,7 @@ def page(edition_id, cursor=None, size=PAGE_SIZE, today=None):
              .order_by(Marathon.day, Marathon.id))
     after = parse_cursor(cursor)
     if after is not None:
-        query = query.where(or_(Marathon.day > after[0], and_(Marathon.day == after[0], Marathon.id > after[1])))
+        query = query.where(keyset.after((Marathon.day, Marathon.id), after))
     rows = db.session.scalars(query.limit(size + 1)).all()
     items = rows[:size]
     return Page(items, cursor_of(items[-1]) if len(rows) > size else None)

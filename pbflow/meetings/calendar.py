@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pbflow.core import keyset
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
 from pbflow.meetings.models import Meeting, MeetingFormat
@@ -74,15 +75,11 @@ def query(filters, after=None, now=None):
     if filters.when == PAST:
         statement = statement.where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         if after is not None:
-            moment, id_ = after
-            statement = statement.where(or_(Meeting.starts_at < moment,
-                                            and_(Meeting.starts_at == moment, Meeting.id < id_)))
+            statement = statement.where(keyset.after((Meeting.starts_at, Meeting.id), after, descending=True))
     else:
         statement = statement.where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id)
         if after is not None:
-            moment, id_ = after
-            statement = statement.where(or_(Meeting.starts_at > moment,
-                                            and_(Meeting.starts_at == moment, Meeting.id > id_)))
+            statement = statement.where(keyset.after((Meeting.starts_at, Meeting.id), after))
     return statement
 
 

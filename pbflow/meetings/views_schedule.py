@@ -4,11 +4,12 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pbflow.accounts.models import Role
 from pbflow.ambassadors import queries as ambassador_queries
+from pbflow.core import keyset
 from pbflow.core.htmx import form_page, render, see_other
 from pbflow.core.navigation import nav_item
 from pbflow.core.permissions import authorize, public, role_required, signed_in
@@ -178,8 +179,7 @@ def venues():
     after = db.session.get(Venue, request.args.get("after", type=int) or 0) if request.args.get("after") else None
     query = select(Venue).options(joinedload(Venue.district)).order_by(Venue.name_key, Venue.id)
     if after is not None:
-        query = query.where(or_(Venue.name_key > after.name_key,
-                                and_(Venue.name_key == after.name_key, Venue.id > after.id)))
+        query = query.where(keyset.after((Venue.name_key, Venue.id), (after.name_key, after.id)))
     rows = db.session.scalars(query.limit(VENUES_PAGE + 1)).all()
     return form_page("meetings/venues.html", form=form, venues=rows[:VENUES_PAGE],
                      next_after=rows[VENUES_PAGE - 1].id if len(rows) > VENUES_PAGE else None)

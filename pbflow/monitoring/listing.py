@@ -4,8 +4,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
+from pbflow.core import keyset
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db
 from pbflow.monitoring.models import Activity
@@ -47,8 +48,7 @@ def page(edition_id, cursor=None, size=PAGE_SIZE):
                  .order_by(Activity.held_on.desc(), Activity.id.desc()))
     after = parse_cursor(cursor)
     if after is not None:
-        statement = statement.where(or_(Activity.held_on < after[0],
-                                        and_(Activity.held_on == after[0], Activity.id < after[1])))
+        statement = statement.where(keyset.after((Activity.held_on, Activity.id), after, descending=True))
     rows = db.session.execute(statement.limit(size + 1)).all()
     shown = rows[:size]
     last = shown[-1] if shown else None

@@ -160,6 +160,8 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         # The lists' sorts by title and by cost, read in order (proposals/queries_lists.py).
         Index("ix_proposals_edition_title", "edition_id", func.lower(title), "id"),
         Index("ix_proposals_edition_cost", "edition_id", "total_cost", "id"),
+        # One status's proposals by id: the board's "awaiting routing", the desk's walk-ins (keyset by id).
+        Index("ix_proposals_edition_status_id", "edition_id", "status", "id"),
     )
 
     @property

@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from pbflow.accounts.models import User
-from pbflow.core import audit
+from pbflow.core import audit, keyset
 from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
 from pbflow.extensions import db
@@ -112,8 +112,7 @@ def page(edition_id, unit_id=None, cursor=None, size=PAGE_SIZE, now=None):
         query = query.where(ConsultationSlot.unit_id == unit_id)
     after = parse_cursor(cursor)
     if after:
-        query = query.where(or_(ConsultationSlot.starts_at > after[0],
-                                and_(ConsultationSlot.starts_at == after[0], ConsultationSlot.id > after[1])))
+        query = query.where(keyset.after((ConsultationSlot.starts_at, ConsultationSlot.id), after))
     rows = db.session.execute(query.limit(size + 1)).all()
     items = [tuple(row) for row in rows[:size]]
     return Page(items, cursor_of(items[-1][0]) if len(rows) > size else None)

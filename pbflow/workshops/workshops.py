@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 
 from pbflow.accounts.models import User
-from pbflow.core import audit
+from pbflow.core import audit, keyset
 from pbflow.core.clock import WARSAW
 from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
@@ -154,13 +154,11 @@ def page(edition_id, when=UPCOMING, cursor=None, size=PAGE_SIZE, now=None):
     if when == PAST:
         query = query.where(Workshop.ends_at <= now).order_by(Workshop.starts_at.desc(), Workshop.id.desc())
         if after:
-            query = query.where(or_(Workshop.starts_at < after[0],
-                                    and_(Workshop.starts_at == after[0], Workshop.id < after[1])))
+            query = query.where(keyset.after((Workshop.starts_at, Workshop.id), after, descending=True))
     else:
         query = query.where(Workshop.ends_at > now).order_by(Workshop.starts_at, Workshop.id)
         if after:
-            query = query.where(or_(Workshop.starts_at > after[0],
-                                    and_(Workshop.starts_at == after[0], Workshop.id > after[1])))
+            query = query.where(keyset.after((Workshop.starts_at, Workshop.id), after))
     rows = db.session.scalars(query.limit(size + 1)).all()
     items = rows[:size]
     return Page(items, cursor_of(items[-1]) if len(rows) > size else None)
