@@ -1,15 +1,22 @@
-"""Fixtures: an app on a fresh database per test (SQLite file, or a fresh
-PostgreSQL schema when PBFLOW_TEST_DATABASE_URL is set), a CSRF-aware client,
-people in every role, and a query counter."""
+"""Fixtures: an app on a database of its own per test, a CSRF-aware client, people in every role,
+and a query counter.
+
+The schema is built once per session (each xdist worker has its own). On SQLite each test gets a copy of that database's file;
+on PostgreSQL (PBFLOW_TEST_DATABASE_URL) the session has a schema of its own whose tables are
+emptied, and whose sequences start again, after every test; a test that changes the schema itself
+(CREATE, ALTER, DROP: the migration check) gets it built anew afterwards."""
 
 import os
 import re
+import shutil
 import uuid
 from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 
 from pbflow import create_app
 from pbflow.accounts import services as accounts
@@ -19,6 +26,38 @@ from pbflow.extensions import db
 POSTGRES_URL = os.environ.get("PBFLOW_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+DDL = re.compile(r"\s*(CREATE|ALTER|DROP|COMMENT)\b", re.IGNORECASE)
+
+
+class SharedTemplates(BytecodeCache):
+    """Templates compiled once per session rather than once per test's app: the code is kept by
+    template, source checksum and the settings that change what Jinja compiles."""
+
+    def __init__(self):
+        self.code = {}
+
+    def get_bucket(self, environment, name, filename, source):
+        autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+        settings = (environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+                    environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+                    environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+                    environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+                    tuple(sorted(environment.extensions)), getattr(environment, "newstyle_gettext", None),
+                    environment.optimized, environment.is_async, autoescape)
+        bucket = Bucket(environment, repr((name, filename, settings)), self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket):
+        checksum, code = self.code.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+TEMPLATES = SharedTemplates()
 
 
 class Client(FlaskClient):
@@ -47,44 +86,189 @@ class Client(FlaskClient):
         return super().post(url, headers=headers, **kwargs)
 
 
-def _postgres_schema_url():
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return schema, admin
+def _psycopg(url):
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture
-def app(tmp_path):
+def _config(instance, database_uri, engine_options=None):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(instance),
         "MAIL_BACKEND": "memory",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",  # still scrypt, cheaper for tests
         "SERVER_NAME": None,
         "BASE_URL": "http://localhost",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
     }
-    schema = admin = None
-    if POSTGRES_URL:
-        schema, admin = _postgres_schema_url()
-        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    else:
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if engine_options:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    return config
+
+
+def _create_tables(config):
     app = create_app(config)
-    app.test_client_class = Client
     with app.app_context():
         db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _SchemaChanges:
+    """Notes DDL sent through any engine: the shared PostgreSQL schema is then built anew."""
+
+    seen = False
+
+    @classmethod
+    def listen(cls, _conn, _cursor, statement, *_args):
+        if DDL.match(statement):
+            cls.seen = True
+
+
+event.listen(Engine, "before_cursor_execute", _SchemaChanges.listen)
+
+
+class SQLiteDatabase:
+    """A file with the schema, built once; every test runs on a copy of it."""
+
+    def __init__(self, folder):
+        self.template = folder / "template.sqlite3"
+        _create_tables(_config(folder / "instance", f"sqlite:///{self.template}"))
+        assert not os.path.exists(f"{self.template}-wal"), "the template's WAL was not checkpointed"
+
+    def config(self, tmp_path):
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(self.template, path)
+        return _config(tmp_path / "instance", f"sqlite:///{path}")
+
+    def clean(self):
+        pass
+
+    def close(self):
+        pass
+
+
+# Run on the admin connection, whose search_path is the session's schema.
+#
+# After a test its rows are deleted, children before parents (RESTRICT'ed keys hold). TRUNCATE
+# would give each table and index new, empty files, as a fresh schema has, but PostgreSQL writes
+# each new index to disk at once (an fsync for each of the ~200): 0.2–2 s a test on a busy
+# machine. The dead rows DELETE leaves change nothing a test sees while every table and index
+# stays under 10 pages: a never-vacuumed table smaller than that is estimated as 10 pages
+# whatever it holds, new rows still go after the old ones in the order they are inserted, and the
+# sequences start again. Once something grows to 10 pages, the tables are truncated as a fresh
+# schema's (and those referring to them, by CASCADE).
+DELETE_ROWS = """DO $$
+DECLARE table_name text;
+BEGIN
+    FOREACH table_name IN ARRAY {tables} LOOP
+        IF pg_relation_size(quote_ident(table_name)::regclass) > 0 THEN
+            EXECUTE 'DELETE FROM ' || quote_ident(table_name);
+        END IF;
+    END LOOP;
+END $$"""
+GROWN = ("SELECT EXISTS (SELECT FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+         "AND relkind IN ('r', 'i') AND pg_relation_size(oid) >= 10 * current_setting('block_size')::int)")
+TRUNCATE_USED_TABLES = """DO $$
+DECLARE used text;
+BEGIN
+    SELECT string_agg(quote_ident(relname), ', ') INTO used FROM pg_class
+    WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND pg_relation_size(oid) > 0;
+    IF used IS NOT NULL THEN
+        EXECUTE 'TRUNCATE ' || used || ' RESTART IDENTITY CASCADE';
+    END IF;
+END $$"""
+# Planner statistics would make later tests plan their queries unlike on a fresh schema.
+NO_AUTOVACUUM = """DO $$
+DECLARE table_name text;
+BEGIN
+    FOR table_name IN SELECT quote_ident(relname) FROM pg_class
+                      WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' LOOP
+        EXECUTE 'ALTER TABLE ' || table_name || ' SET (autovacuum_enabled = false)';
+    END LOOP;
+END $$"""
+SCHEMA_TABLES = "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+RESTART_SEQUENCES = ("SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass, "
+                     "start_value, false) FROM pg_sequences "
+                     "WHERE schemaname = current_schema() AND last_value IS NOT NULL")
+
+
+class PostgreSQLDatabase:
+    """A schema of the session's own, built once and emptied after each test: the rows written are
+    deleted (the tables truncated once one has grown) and every sequence used starts again from its
+    first value, so ids, physical order and planner estimates are what a fresh schema gives."""
+
+    def __init__(self, url, instance):
+        self.schema = f"t_{uuid.uuid4().hex[:12]}"
+        self.instance = instance
+        self.url = _psycopg(url)
+        self.admin = create_engine(self.url, connect_args={
+            "options": f"-csearch_path={self.schema} -clock_timeout=30s"})
+        self._build()
+
+    def _engine_options(self):
+        # Commits wait for no disk flush: a crash of the test server loses nothing a test needs.
+        return {"connect_args": {"options": f"-csearch_path={self.schema} -csynchronous_commit=off"}}
+
+    def _build(self):
+        with self.admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+        _create_tables(_config(self.instance, self.url, self._engine_options()))
+        with self.admin.begin() as conn:
+            conn.execute(text(NO_AUTOVACUUM))
+            present = set(conn.execute(text(SCHEMA_TABLES)).scalars())
+        # Children first; a table the models do not know (none today) goes first of all.
+        known = [table.name for table in reversed(db.metadata.sorted_tables) if table.name in present]
+        order = sorted(present - set(known)) + known
+        self.delete_rows = DELETE_ROWS.replace(
+            "{tables}", "ARRAY[" + ", ".join("'" + name.replace("'", "''") + "'" for name in order) + "]::text[]")
+        _SchemaChanges.seen = False
+
+    def _drop(self):
+        with self.admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+
+    def config(self, tmp_path):
+        _SchemaChanges.seen = False
+        return _config(tmp_path / "instance", self.url, self._engine_options())
+
+    def clean(self):
+        if _SchemaChanges.seen:
+            self._drop()
+            self._build()
+            return
+        with self.admin.begin() as conn:
+            conn.execute(text("SET LOCAL synchronous_commit = off"))
+            if conn.execute(text(GROWN)).scalar():
+                conn.execute(text(TRUNCATE_USED_TABLES))
+            else:
+                conn.execute(text(self.delete_rows))
+            conn.execute(text(RESTART_SEQUENCES))
+        _SchemaChanges.seen = False
+
+    def close(self):
+        self._drop()
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _database(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("database")
+    database = PostgreSQLDatabase(POSTGRES_URL, folder / "instance") if POSTGRES_URL else SQLiteDatabase(folder)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app(tmp_path, _database):
+    app = create_app(_database.config(tmp_path))
+    app.test_client_class = Client
+    app.jinja_env.bytecode_cache = TEMPLATES
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    if admin is not None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    _database.clean()
 
 
 @pytest.fixture
