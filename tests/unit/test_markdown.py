@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from pbflow.core.markdown import render_markdown
+from pbflow.core.markdown import reader_text, render_markdown
 
 
 def test_a_script_is_removed_with_its_content():
@@ -77,3 +77,10 @@ def test_empty_input_renders_nothing():
 
 def test_the_result_is_safe_markup_for_templates():
     assert isinstance(render_markdown("*tak*"), Markup)
+
+
+def test_reader_text_is_what_a_reader_sees_without_markdown_marks_or_tags():
+    text = reader_text("## Cel\n\nPlac **zabaw** &amp; <script>alert(1)</script>cień\n\n- ławki\n- kosze\n\n"
+                       "1. pierwszy\n2. drugi\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert text == "Cel\n\nPlac zabaw & cień\n\n• ławki\n• kosze\n\n1. pierwszy\n2. drugi\n\na | b\n1 | 2"
+    assert reader_text(None) == reader_text("") == ""
