@@ -303,6 +303,24 @@ def test_the_live_check_shows_line_amounts_the_total_and_the_cap(client, edition
     assert 'id="title-count" hx-swap-oob="true"' in html
 
 
+def test_the_live_check_names_a_line_with_a_negative_price_at_once(client, edition, resident, districts):
+    data = form(districts, **{"lines-1-unit_price": "-3 000", "lines-2-item": "Kosze"})  # line 3 still being typed
+    html = client.htmx("POST", "/proposals/new/check", data=data).get_data(as_text=True)
+    assert "Within the cap." not in html
+    assert "The total leaves out lines with mistakes:" in html
+    assert '<a href="#lines-1-unit_price">Unit price (PLN), line 2</a>: The amount cannot be negative.' in html
+    assert "line 3" not in html  # nothing typed in its quantity and price yet: no message
+    assert '<output id="line-1-amount" hx-swap-oob="true">—</output>' in html
+
+
+def test_a_failed_save_names_a_bad_line_beside_its_fields_not_twice(client, edition, resident, districts):
+    response = client.post("/proposals/new", data=form(districts, **{"lines-1-unit_price": "-3 000"}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="lines-1-unit_price-error">The amount cannot be negative.' in html
+    assert "The total leaves out lines with mistakes:" not in html
+
+
 def test_messages_about_the_whole_estimate_share_one_labelled_region(client, edition, resident, districts):
     rows = {f"lines-{n}-{name}": value for n in range(61)
             for name, value in (("item", f"Pozycja {n}"), ("quantity", "1000000"), ("unit_price", "1 000 000"))}
