@@ -61,6 +61,12 @@ def test_the_overview_links_every_district(client, loaded, english):
     assert html.count('href="/results/districts/') == 18
 
 
+def test_the_cost_benchmarks_are_linked_from_the_results_pages(client, loaded, english):
+    for url in ("/results/", f"/results/districts/{loaded['Prądnik Biały'].id}", "/results/citywide"):
+        assert 'href="/results/benchmarks"' in client.get(url).get_data(as_text=True), url
+    assert 'href="/results/"' in client.get("/results/benchmarks").get_data(as_text=True)
+
+
 def test_the_district_page_runs_a_fixed_number_of_queries(client, loaded, count_queries, app):
     district = loaded["Prądnik Biały"]
     with count_queries() as all_years:
