@@ -97,3 +97,30 @@ def reader_text(text):
     parser.close()
     joined = "".join(parser.parts).strip()
     return re.sub(r"\n{3,}", "\n\n", _AROUND_BREAKS.sub("\n", joined))
+
+
+# nh3 drops these tags with everything inside them; any other tag it drops leaves its text behind.
+_DROPPED_WITH_CONTENT = {"script", "style"}
+
+
+class _StartTags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.names = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.names.add(tag)
+
+
+def strip_unshown_html(text):
+    """(text without the HTML tags the sanitiser would not show, their names sorted). Markdown and the
+    words between the tags stay as written; a script or style goes with its content, as nh3 drops it."""
+    parser = _StartTags()
+    parser.feed(md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html"))
+    parser.close()
+    unshown = sorted(name for name in parser.names if name not in ALLOWED_TAGS)
+    for name in unshown:
+        if name in _DROPPED_WITH_CONTENT:
+            text = re.sub(rf"<{name}\b[^>]*>.*?(</{name}\s*>|$)", "", text, flags=re.I | re.S)
+        text = re.sub(rf"</?{name}\b[^>]*>", "", text, flags=re.I)
+    return text, unshown

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import optional_id
+from pbflow.core.markdown import strip_unshown_html
 from pbflow.core.money import MoneyField, plain_pln
 from pbflow.editions.models import Scope
 from pbflow.proposals import costs
@@ -255,6 +256,14 @@ class ProposalForm(FlaskForm):
             return -1  # a form without its counter is treated as stale: the conflict page keeps the text
 
     # --- in and out ---
+
+    def drop_unshown_html(self):
+        """Take the HTML tags the description cannot show out of it; a message naming them, or None."""
+        self.description.data, dropped = strip_unshown_html(self.description.data or "")
+        if not dropped:
+            return None
+        return _("We removed HTML tags the description cannot show: %(tags)s. The rest of the text is kept.",
+                 tags=", ".join(f"<{name}>" for name in dropped))
 
     def content(self):
         """services.Content from a validated form."""
