@@ -230,6 +230,13 @@ def test_the_eleventh_registration_from_one_address_in_an_hour_is_refused_with_4
                                       environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert response.status_code == 429
     assert user_count(app) == 10
+    # The limit is per hour, and the page says so: not "wait a minute".
+    assert "Spróbuj ponownie za 1 godzinę." in response.get_data(as_text=True)
+    assert 3590 <= int(response.headers["Retry-After"]) <= 3600
+    english = app.test_client().post("/register", data=registration(email="osoba10@example.org"),
+                                     environ_base={"REMOTE_ADDR": "203.0.113.5"},
+                                     headers={"Accept-Language": "en"})
+    assert "Try again in 1 hour." in english.get_data(as_text=True)
     other_address = app.test_client().post("/register", data=registration(email="osoba11@example.org"),
                                            environ_base={"REMOTE_ADDR": "203.0.113.6"})
     assert other_address.status_code == 303
