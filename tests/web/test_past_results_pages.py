@@ -94,6 +94,20 @@ def test_benchmarks_page_works_without_javascript(client, loaded, english):
     assert client.get("/results/benchmarks?title=" + "a" * 400).status_code == 422
 
 
+def test_the_polish_column_names_agree_with_each_other(app, loaded):
+    html = app.test_client().get(f"/results/districts/{loaded['Prądnik Biały'].id}").get_data(as_text=True)
+    assert ">Wybrane do realizacji</th>" in html and ">Niewybrane do realizacji</th>" in html
+    assert "Niewybrany" not in html
+
+
+def test_the_polish_benchmarks_sentence_runs_on_after_its_semicolon(app, loaded):
+    client = app.test_client()  # Polish, the default
+    html = client.get("/results/benchmarks?title=plac+zabaw").get_data(as_text=True)
+    sentence = re.search(r"W poprzednich latach w Krakowie poddano pod głosowanie.*?\.", html, re.S).group(0)
+    assert re.search(r";\s+do realizacji wybrano \d+ z nich", sentence), sentence
+    assert not re.search(r";\s+[A-ZĄĆĘŁŃÓŚŹŻ]", sentence)
+
+
 @pytest.mark.parametrize("district", ["²", "99999999999999999999", "-3", "abc"])
 def test_benchmarks_ignore_a_district_that_is_no_database_id(client, loaded, english, district):
     response = client.get(f"/results/benchmarks?title=plac+zabaw&district={district}")
