@@ -17,9 +17,14 @@ from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
 
 def bench_proposals():
     """The proposals seed-bench added: an empty database gets the demo data first (the demo edition's
-    proposals, then last year's edition's), so the bench ones come after those."""
-    demo = len(demo_proposals.PROPOSALS) + len(demo_marathons.PAST_PROPOSALS)
-    return db.session.scalars(select(Proposal).where(Proposal.id > demo).order_by(Proposal.id)).all()
+    proposals, then last year's edition's and the practice edition's), so the bench ones come after those."""
+    return db.session.scalars(select(Proposal).where(Proposal.id > bench_proposals_start())
+                              .order_by(Proposal.id)).all()
+
+
+def bench_proposals_start():
+    """How many proposals the demo data has (the last id before the bench's)."""
+    return len(demo_proposals.PROPOSALS) + len(demo_marathons.PAST_PROPOSALS) + len(demo_marathons.PRACTICE_PROPOSALS)
 
 
 def without_diacritics(word):
@@ -84,7 +89,7 @@ def test_seed_bench_appends_reuses_its_users_and_leaves_the_database_usable(app,
         db.session.expunge(edition)
     # Ids continue after the bulk insert (PostgreSQL's sequences were moved on).
     later = make_proposal(edition, title="Fontanna przy Wawrzyńca")
-    assert later.id == len(demo_proposals.PROPOSALS) + len(demo_marathons.PAST_PROPOSALS) + 51
+    assert later.id == bench_proposals_start() + 51
     with app.app_context():  # the search index's insert trigger is back after the bulk load
         assert db.session.scalars(select(search.matches("wawrzynca").c.id)).all() == [later.id]
     client = app.test_client()
