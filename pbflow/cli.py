@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app seed-demo | create-user | seed-bench | send-reminders."""
+"""Command-line tasks: flask --app app seed-demo | demo-logins | create-user | seed-bench | send-reminders."""
 
 import click
 from flask.cli import with_appcontext
@@ -25,6 +25,29 @@ def seed_demo(if_empty):
         return
     demo.seed()
     click.echo(f"Demo data loaded. Demo password for every demo user: {demo.DEMO_PASSWORD}")
+
+
+@click.command("demo-logins")
+@with_appcontext
+def demo_logins():
+    """Print the demo logins and, for each, what pbflow allows it to do right now (each action is tried and
+    undone, so the list is true on the day it is printed)."""
+    from flask import current_app
+
+    from pbflow.demo import walk
+
+    click.echo(f"Demo logins (password for each: {demo.DEMO_PASSWORD}):")
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), force_locale("en"):
+        for line in walk.where_things_are():
+            click.echo(f"  {line}")
+        for email, name, roles, _unit in demo.DEMO_USERS:
+            click.echo(f"  {email:<26} {name:<18} {', '.join(r.value for r in roles) or 'resident'}")
+            for action in (a for a in walk.ACTIONS if a.email == email):
+                refused, path = walk.try_action(action), walk.where(action)
+                at = f" — {current_app.config['BASE_URL'].rstrip('/')}{path}" if path else ""
+                click.echo(f"      can now: {action.text}{at}" if not refused
+                           else f"      not today: {action.text} ({refused})")
+        db.session.rollback()
 
 
 @click.command("create-user")
@@ -64,6 +87,7 @@ def send_reminders():
 
 def init_app(app):
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_logins)
     app.cli.add_command(create_user)
     app.cli.add_command(bench_data.seed_bench)
     app.cli.add_command(send_reminders)

@@ -6,6 +6,7 @@ several gunicorn workers and several app servers whatever that store is.
 """
 
 import ipaddress
+import math
 from datetime import timedelta
 
 from flask import current_app
@@ -19,7 +20,11 @@ KEEP_FOR = timedelta(days=1)
 
 
 class Throttled(Exception):
-    """Too many attempts for this address or account."""
+    """Too many attempts for this address or account; `retry_after` says in how many seconds one counts again."""
+
+    def __init__(self, retry_after):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def is_over_limit(buckets, limit, window_seconds):
@@ -60,7 +65,21 @@ def check(buckets, limit, window_seconds):
         return
     _serialise(buckets)
     if is_over_limit(buckets, limit, window_seconds):
-        raise Throttled()
+        raise Throttled(retry_after(buckets, limit, window_seconds))
+
+
+def retry_after(buckets, limit, window_seconds):
+    """Seconds until every bucket is under its limit again: the window slides, so that is when enough of
+    the oldest attempts in it have aged out (at least one second)."""
+    now = utcnow()
+    window = timedelta(seconds=window_seconds)
+    wait = 1
+    for bucket in set(buckets):
+        times = db.session.scalars(select(ThrottleHit.created_at).where(
+            ThrottleHit.bucket == bucket, ThrottleHit.created_at >= now - window).order_by(ThrottleHit.created_at)).all()
+        if len(times) >= limit:
+            wait = max(wait, math.ceil((times[len(times) - limit] + window - now).total_seconds()))
+    return wait
 
 
 def count_attempt(*buckets):

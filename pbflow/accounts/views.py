@@ -2,13 +2,14 @@
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from pbflow.accounts import forms, services
 from pbflow.accounts.throttle import Throttled, address_bucket
+from pbflow.core.errors import too_many_attempts
 from pbflow.core.htmx import form_page, invalid, render, see_other
 from pbflow.core.permissions import public, signed_in
 from pbflow.core.urls import external_url, safe_next
@@ -60,9 +61,9 @@ def register():
         try:
             user = services.register(form.name.data, form.email.data, form.password.data,
                                      locale=str(get_locale()), ip=_client_ip())
-        except Throttled:
+        except Throttled as error:
             db.session.commit()
-            abort(429)
+            return too_many_attempts(error.retry_after)
         except services.EmailTaken as error:
             db.session.commit()  # the attempt counts, or the form would probe addresses without limit
             form.email.errors.append(str(error))
@@ -82,8 +83,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data, _client_ip())
-        except Throttled:
-            abort(429)
+        except Throttled as error:
+            return too_many_attempts(error.retry_after)
         db.session.commit()  # failed attempts are counted even when the log-in fails
         if user is not None:
             login_user(user, remember=form.remember.data)
@@ -111,8 +112,8 @@ def forgot_password():
             services.request_password_reset(
                 form.email.data, _client_ip(),
                 lambda token: external_url("accounts.reset_password", token=token))
-        except Throttled:
-            abort(429)
+        except Throttled as error:
+            return too_many_attempts(error.retry_after)
         db.session.commit()
         flash(_("If an account uses this address, we have sent it a link to set a new password. Check your inbox."), "info")
         return see_other(url_for("accounts.login"))
@@ -159,8 +160,8 @@ def change_password():
         user = current_user._get_current_object()  # login_user() needs the real object, not the proxy
         try:
             services.change_password(user, form.current_password.data, form.password.data)
-        except Throttled:
-            abort(429)
+        except Throttled as error:
+            return too_many_attempts(error.retry_after)
         except services.WrongPassword as error:
             db.session.commit()  # the failed attempt is counted
             form.current_password.errors.append(str(error))
@@ -198,8 +199,8 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(current_user, form.password.data)
-        except Throttled:
-            abort(429)
+        except Throttled as error:
+            return too_many_attempts(error.retry_after)
         except services.WrongPassword as error:
             db.session.commit()  # the failed attempt is counted
             form.password.errors.append(str(error))

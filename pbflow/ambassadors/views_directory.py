@@ -59,7 +59,7 @@ def join(area_id):
         return see_other(_area_url(area))
     authorize(policy.can_follow_areas(current_user))
     services.follow_area(current_user._get_current_object(), area)
-    return _after_follow(area, True, _("You have joined the area %(area)s. We will tell you about its meetings.",
+    return _after_follow(area, True, _("You have joined the area %(area)s. Its meetings are in the meetings calendar: sign up there.",
                                        area=area.name))
 
 

@@ -54,8 +54,7 @@ DEMO_USERS = [
     ("mieszkaniec@example.org", "Jan Zieliński", [], None),
     ("partner@example.org", "Barbara Wróbel", [Role.PARTNER], None),
 ]
-# What a demo login is for, beside its roles, where the role's name does not say it (printed by scripts/run).
-DEMO_NOTES = {"partner@example.org": "records activities (monitoring)"}
+# What each login can do right now is worked out, and printed by scripts/run, by pbflow/demo/walk.py.
 
 
 def database_is_empty():
@@ -113,6 +112,7 @@ def seed():
             feedback.seed(stage_one.EDITION_NAME)
             marathons.seed_current(stage_one.EDITION_NAME)
             marathons.seed_past()
+            marathons.seed_practice()
             monitoring.seed(stage_one.EDITION_NAME)
             db.session.commit()
     finally:

@@ -23,7 +23,7 @@ from pbflow.core import clock
 from pbflow.core.clock import WARSAW
 from pbflow.editions.models import District, DistrictBudget, Edition, FeedbackCriterion
 from pbflow.extensions import db
-from pbflow.marathons import bookings, marathons, outcomes, submissions
+from pbflow.marathons import bookings, marathons, outcomes, submissions, supporters
 from pbflow.marathons.models import (
     Marathon,
     MarathonBooking,
@@ -139,6 +139,78 @@ def seed_past():
             submissions._details.reset(token)
         db.session.flush()
         outcomes.record(coordinator, proposal, outcome, reason)
+
+
+PRACTICE_EDITION = "Wspólne Projekty – edycja ćwiczebna"
+PRACTICE_MARATHON = "Maraton ćwiczebny: składanie wniosków"
+# (lead, district, title, summary, cost lines, upkeep): ready to submit, booked at the practice marathon.
+PRACTICE_PROPOSALS = [
+    ("mieszkaniec@example.org", "Dębniki", "Poidełko i stojaki rowerowe przy Parku Ruczaj",
+     "Poidełko z wodą pitną i dziesięć stojaków rowerowych przy wejściu do Parku Ruczaj od ul. Rostworowskiego.",
+     [("Poidełko z podłączeniem do sieci", "1", 38_000_00), ("Stojak rowerowy", "10", 1_200_00)], 2_000_00),
+    ("katarzyna.mazur@example.org", "Dębniki", "Ławki przy przystanku Czerwone Maki P+R",
+     "Sześć ławek z oparciem i zadaszenie przy przystanku, gdzie pasażerowie czekają na tramwaj bez osłony.",
+     [("Ławka z oparciem", "6", 2_600_00), ("Wiata przystankowa", "1", 45_000_00)], 1_800_00),
+]
+PRACTICE_SUPPORTERS = "\n".join(f"Mieszkanka Ruczaju {n}" for n in range(1, 16))
+
+
+def seed_practice():
+    """A second, non-current edition whose submission marathons run now, so that recording a submission at
+    the desk can be tried today while the current edition is still at its residents' meetings. Two ready
+    proposals (support list complete) are booked at its marathon; the demo ambassador helps there."""
+    if db.session.scalar(select(Edition.id).where(Edition.name == PRACTICE_EDITION)):
+        return
+    today = clock.today()
+    edition = Edition(name=PRACTICE_EDITION, year=today.year, is_current=False, citywide_pool=7_600_000_00,
+                      rules_url="https://budzet.krakow.pl/", **_practice_dates(today))
+    by_name = {d.name: d for d in db.session.scalars(select(District))}
+    edition.budgets = [DistrictBudget(district_id=d.id, pool=1_500_000_00) for d in by_name.values()]
+    db.session.add(edition)
+    db.session.flush()
+    coordinator, helper = person(COORDINATOR), person("ambasador@example.org")
+    ready = []
+    for lead_email, district, title, summary, lines, upkeep in PRACTICE_PROPOSALS:
+        lead = person(lead_email)
+        content = proposals.Content(
+            scope="district", district_id=by_name[district].id, area_id=None, title=title, summary=summary,
+            description=summary, location=f"{district}, okolice ul. Kobierzyńskiej", beneficiaries="Mieszkańcy Ruczaju",
+            cost_lines=[costs.CostLine(item, Decimal(quantity), price) for item, quantity, price in lines],
+            yearly_upkeep=upkeep)
+        proposal = proposals.start_draft(lead, edition, content, change_note="Pierwsza wersja")
+        # Its consultation lies in the edition's past: the state machine's own steps, without the stage rules.
+        for action in ("send_to_consultation", "record_feedback", "mark_ready"):
+            transitions._move(coordinator, proposal, transitions.TRANSITIONS[action], demo="practice edition")
+        supporters.add_names(lead, proposal, PRACTICE_SUPPORTERS, consent=True)
+        ready.append((lead, proposal))
+    day, first_hour = _practice_day()
+    marathon = marathons.create(coordinator, edition, marathons.Details(
+        title=PRACTICE_MARATHON, day=day, online_url=None, place="Urząd Miasta Krakowa, ul. Wielicka 28A, sala 12",
+        description="Maraton do wypróbowania: przy stanowisku pomocnika zapisz złożenie propozycji i numer "
+                    "nadany przez platformę, na przykład WPD.0123.2026."))
+    slots = [marathons.add_slot(coordinator, marathon, time(hour), 60, 6) for hour in range(first_hour, first_hour + 3)]
+    marathons.add_helper(coordinator, marathon, helper)
+    for (lead, proposal), slot in zip(ready, slots, strict=False):
+        bookings.book(lead, slot, proposal)
+
+
+def _practice_day():
+    """Today, with times from the next full hour (from 16:00), or tomorrow when today's evening is over."""
+    now = clock.now_in_warsaw()
+    first_hour = max(16, now.hour + 1)
+    if first_hour <= 20:
+        return now.date(), first_hour
+    return now.date() + timedelta(days=1), 16
+
+
+def _practice_dates(today):
+    """The first three stages are over; the marathons stage is open (it opened yesterday)."""
+    start = today - timedelta(days=121)
+    return {"recruitment_opens": start, "recruitment_closes": start + timedelta(days=20),
+            "meetings_open": start + timedelta(days=21), "meetings_close": start + timedelta(days=80),
+            "workshops_open": start + timedelta(days=81), "workshops_close": start + timedelta(days=119),
+            "marathons_open": start + timedelta(days=120), "marathons_close": today + timedelta(days=30),
+            "submission_deadline": today + timedelta(days=35)}
 
 
 def _open_dates(today):

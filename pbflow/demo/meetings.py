@@ -1,5 +1,6 @@
-"""Demo residents' meetings: Kraków venues, a held meeting in Ruczaj with its record, two upcoming
-meetings with free places, and an online discussion open now.
+"""Demo residents' meetings: Kraków venues, a held meeting in Ruczaj with its record, one in Ruczaj going on
+as the demo is loaded (for its ambassador to record), two upcoming meetings with free places, and an online
+discussion open now.
 
 The rows are built directly, not through the scheduling service, because the held meeting lies in
 the past and the service refuses to schedule one there; the invariants the services keep are kept
@@ -203,6 +204,23 @@ def seed_held(edition, area, people, venue, today):
     meeting.held_at = starts + timedelta(hours=2, minutes=15)  # held three weeks ago, not today
 
 
+TODAY_TITLE = "Ruczaj: plac zabaw przy Kobierzyńskiej – spotkanie dziś"
+TODAY_SIGNUPS = [("mieszkaniec@example.org", 1), ("katarzyna.mazur@example.org", 2)]
+
+
+def seed_today(edition, area, people, venue, now):
+    """A meeting of the demo ambassador's area that began half an hour before the demo was loaded: its
+    ambassador can tick who came, write down needs and ideas and mark it held right away."""
+    if _existing(edition, area, TODAY_TITLE):
+        return
+    starts = (now - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    meeting = _meeting(edition, area, people["ambasador@example.org"], TODAY_TITLE,
+                       format=MeetingFormat.IN_PERSON.value, venue_id=venue.id, room="sala nr 2, parter",
+                       starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20,
+                       agenda="1. Gdzie brakuje placu zabaw\n2. Co mówi Zarząd Zieleni\n3. Kto opisze pomysł")
+    _sign_up(meeting, people, TODAY_SIGNUPS, now - timedelta(days=2))
+
+
 def seed_upcoming(edition, people, venues, by_district, today):
     for (area_name, district, email, title, venue, room, days, capacity, agenda, bring,
          signups) in UPCOMING:
@@ -255,6 +273,7 @@ def seed(edition_name):
         return
     by_district = {d.name: d for d in db.session.scalars(select(District))}
     emails = {e for e, _, _ in HELD_SIGNUPS} | {"ambasador@example.org"} | {u[2] for u in UPCOMING}
+    emails |= {e for e, _ in TODAY_SIGNUPS}
     emails |= {i[2] for i in ONLINE_IDEAS} | {e for i in ONLINE_IDEAS for e in i[3]}
     people = {email: accounts.find_by_email(email) for email in emails | {"agnieszka.kaminska@example.org"}}
     if any(person is None for person in people.values()):
@@ -264,5 +283,6 @@ def seed(edition_name):
     ruczaj = editions.find_area(by_district["Dębniki"].id, "Ruczaj")
     if ruczaj is not None:
         seed_held(edition, ruczaj, people, venues["Centrum Aktywności Seniorów – Ruczaj"], today)
+        seed_today(edition, ruczaj, people, venues["Centrum Aktywności Seniorów – Ruczaj"], utcnow())
     seed_upcoming(edition, people, venues, by_district, today)
     seed_online(edition, people, by_district, today)

@@ -37,6 +37,12 @@ def published_feedback(proposal):
         .order_by(Feedback.round.desc(), Feedback.published_at.desc(), Feedback.id.desc())).all()
 
 
+@hooks.published_feedback_check
+def has_published_feedback(proposal):
+    return db.session.scalar(select(Feedback.id).where(
+        Feedback.proposal_id == proposal.id, Feedback.status == FeedbackStatus.PUBLISHED.value).limit(1)) is not None
+
+
 class AnswerForms:
     """Hands each point its answer form: a fresh one, or the one that just failed, with its input."""
 

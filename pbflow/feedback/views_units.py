@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role, User
 from pbflow.accounts.throttle import Throttled, address_bucket
+from pbflow.core.errors import too_many_attempts
 from pbflow.core.htmx import form_page, render, see_other
 from pbflow.core.navigation import nav_item, signed_in_with
 from pbflow.core.permissions import authorize, public, role_required, signed_in
@@ -233,9 +234,9 @@ def join(token):
     try:
         user = units.register_and_accept(invitation, form.name.data, form.password.data,
                                          locale=str(get_locale()), ip=address_bucket(request.remote_addr))
-    except Throttled:
+    except Throttled as error:
         db.session.commit()
-        abort(429)
+        return too_many_attempts(error.retry_after)
     except accounts.EmailTaken:
         db.session.rollback()
         return redirect(url_for("accounts.login", next=url_for(".invitation", token=token)), code=303)

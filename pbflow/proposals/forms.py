@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import optional_id
+from pbflow.core.markdown import strip_unshown_html
 from pbflow.core.money import MoneyField, plain_pln
 from pbflow.editions.models import Scope
 from pbflow.proposals import costs
@@ -256,6 +257,14 @@ class ProposalForm(FlaskForm):
 
     # --- in and out ---
 
+    def drop_unshown_html(self):
+        """Take the HTML tags the description cannot show out of it; a message naming them, or None."""
+        self.description.data, dropped = strip_unshown_html(self.description.data or "")
+        if not dropped:
+            return None
+        return _("We removed HTML tags the description cannot show: %(tags)s. The rest of the text is kept.",
+                 tags=", ".join(f"<{name}>" for name in dropped))
+
     def content(self):
         """services.Content from a validated form."""
         return proposals.Content(
@@ -316,6 +325,19 @@ class Counter:
         return self.too_long or self.too_short
 
 
+LINE_FIELDS = {"item": _l("Item"), "quantity": _l("Quantity"), "unit_price": _l("Unit price (PLN)")}
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """A mistake in what is typed in one field of a cost line, shown live under the total."""
+
+    input_id: str
+    number: int  # the line's number, from 1
+    label: str  # the field's label
+    message: str
+
+
 @dataclass(frozen=True)
 class Totals:
     """The live figures of the estimate: each row's amount, the total, the cap and what is wrong."""
@@ -324,6 +346,7 @@ class Totals:
     cap: costs.CapCheck
     absurd: bool
     scope: str
+    problems: list = field(default_factory=list)  # [LineProblem] of lines left out of the total
 
     @property
     def total(self):
@@ -331,15 +354,22 @@ class Totals:
 
 
 def totals(form, edition):
-    """Computed from what is typed, valid rows only; nothing is saved or flagged on the rows."""
-    amounts = []
-    for row in form.lines:
-        line, _errors = row.read()
+    """Computed from what is typed, valid rows only. A mistake in a field already typed (a negative price, a
+    word for a number) is named at once, so the total never claims to fit while it leaves a line out; a field
+    not typed yet is not, and rows already flagged by a failed save keep their messages beside the fields."""
+    amounts, problems = [], []
+    for index, row in enumerate(form.lines):
+        line, errors = row.read()
         amounts.append(line.amount if line is not None else None)
+        if row.errors:
+            continue
+        problems.extend(LineProblem(f"lines-{index}-{name}", index + 1, str(LINE_FIELDS[name]), message)
+                        for name, message in errors.items() if getattr(row, name).strip())
     total = sum(amount for amount in amounts if amount is not None)
     scope = form.chosen_scope
     district = form.chosen_district if scope == Scope.DISTRICT.value else None
-    return Totals(amounts, proposals.cap_check(edition, scope, district, total), total > costs.MAX_TOTAL, scope)
+    return Totals(amounts, proposals.cap_check(edition, scope, district, total), total > costs.MAX_TOTAL, scope,
+                  problems)
 
 
 CONFLICT_FIELDS = [

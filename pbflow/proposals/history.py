@@ -2,7 +2,8 @@
 added, removed or changed, the total's and upkeep's differences, and where the project moved.
 
 Everything here returns plain data (dataclasses of strings, numbers and cost lines); the
-templates mark it up, so the texts stay escaped by Jinja whatever the authors typed.
+templates mark it up, so the texts stay escaped by Jinja whatever the authors typed. The description,
+written in Markdown, is compared as its reader sees it: rendered and sanitised, then as plain text.
 """
 
 import re
@@ -12,12 +13,14 @@ from difflib import SequenceMatcher
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from pbflow.core.markdown import reader_text
 from pbflow.extensions import db
 from pbflow.proposals import costs
 from pbflow.proposals.models import ProposalVersion
 
 SAME, ADDED, REMOVED, CHANGED = "same", "added", "removed", "changed"
 TEXT_FIELDS = ("title", "summary", "description", "location", "beneficiaries")
+MARKDOWN_FIELDS = {"description"}  # shown rendered, so compared as rendered
 
 # Words (letters and digits, Polish ones included), runs of punctuation, runs of whitespace:
 # "Zielonej," and "Zielonej." differ only in the comma, and line breaks stay where they were.
@@ -58,9 +61,14 @@ class TextChange:
     name: str
     old: tuple
     new: tuple
+    formatting_changed: bool = False  # Markdown marks changed while the words a reader sees did not
 
     @property
     def changed(self):
+        return self.formatting_changed or self.words_changed
+
+    @property
+    def words_changed(self):
         return any(segment.kind != SAME for segment in self.old + self.new)
 
     @property
@@ -131,6 +139,15 @@ def _segments(pieces):
         else:
             joined.append((kind, text))
     return tuple(Segment(kind, text) for kind, text in joined)
+
+
+def diff_read_text(old_markdown, new_markdown, name=""):
+    """Words of Markdown compared as a reader sees them (rendered, sanitised, tags dropped), so that "##" or
+    "**" never show up as changes; a change of formatting alone is flagged instead."""
+    change = diff_words(reader_text(old_markdown), reader_text(new_markdown), name)
+    if not change.changed and (old_markdown or "").replace("\r\n", "\n") != (new_markdown or "").replace("\r\n", "\n"):
+        return TextChange(name, change.old, change.new, formatting_changed=True)
+    return change
 
 
 def diff_words(old_text, new_text, name=""):
@@ -290,7 +307,8 @@ def compare(old, new):
             places[name] = change
     return Comparison(
         old=old, new=new,
-        texts=[diff_words(getattr(old, name), getattr(new, name), name) for name in TEXT_FIELDS],
+        texts=[(diff_read_text if name in MARKDOWN_FIELDS else diff_words)(getattr(old, name), getattr(new, name), name)
+               for name in TEXT_FIELDS],
         cost_rows=diff_costs(old.cost_lines, new.cost_lines),
         total=Change(old.total_cost, new.total_cost),
         upkeep=Change(old.yearly_upkeep, new.yearly_upkeep),

@@ -16,6 +16,7 @@ READINESS = []  # callables (proposal, version) -> [problem texts]: more that mu
 GUARDS = {}  # action -> [callables (actor, proposal) that raise TransitionNotAllowed]
 AFTER = {}  # action -> [callables (actor, proposal, **data)]
 SECTIONS = []  # PageSection, in order
+FEEDBACK_FACTS = []  # callables (proposal) -> bool: has an expert's feedback been published for it?
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,16 @@ def page_section(name, template, order=100):
             SECTIONS.sort(key=lambda s: s.order)
         return context
     return register
+
+
+def published_feedback_check(check):
+    FEEDBACK_FACTS.append(check)
+    return check
+
+
+def has_published_feedback(proposal):
+    """Whether any verifying unit has published feedback on the proposal (False when no stage says so)."""
+    return any(check(proposal) for check in FEEDBACK_FACTS)
 
 
 def may_view(user, proposal):

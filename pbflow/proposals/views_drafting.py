@@ -99,12 +99,15 @@ def new():
         return shown
     if not form.validate():
         return _page(form, edition, status=422)
+    dropped = form.drop_unshown_html()
     try:
         proposal = proposals.start_draft(_actor(), edition, form.content())
         db.session.commit()
     except proposals.ProposalError as error:
         db.session.rollback()
         return _page(form, edition, status=422, error=str(error))
+    if dropped:
+        flash(dropped, "info")
     flash(_("Your draft has been saved as version 1. Only its authors and the area's ambassador can see it."),
           "success")
     return see_other(url_for(".show", proposal_id=proposal.id))
@@ -138,6 +141,7 @@ def edit(proposal_id):
         return shown
     if not form.validate():
         return _page(form, edition, proposal, status=422)
+    dropped = form.drop_unshown_html()
     try:
         version = proposals.save_version(_actor(), proposal, form.content(), expected_lock=form.expected_lock(),
                                          change_note=form.change_note.data or "")
@@ -149,12 +153,16 @@ def edit(proposal_id):
         return _conflict(form, proposal_id)
     except proposals.NothingChanged as error:
         db.session.rollback()
+        if dropped:
+            flash(dropped, "info")
         flash(str(error), "info")
         return see_other(url_for(".show", proposal_id=proposal_id))
     except proposals.ProposalError as error:
         db.session.rollback()
         status = 409 if isinstance(error, proposals.NotAllowed) else 422
         return _page(form, edition, proposal, status=status, error=str(error))
+    if dropped:
+        flash(dropped, "info")
     flash(_("Version %(number)d has been saved.", number=number), "success")
     return see_other(url_for(".show", proposal_id=proposal_id))
 

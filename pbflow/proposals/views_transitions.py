@@ -18,7 +18,7 @@ from pbflow.core.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Stage
 from pbflow.extensions import db
-from pbflow.proposals import policy, queries, search, transitions
+from pbflow.proposals import hooks, policy, queries, search, transitions
 from pbflow.proposals import services as proposals
 from pbflow.proposals.forms_transitions import FORMS, MergeSearchForm
 from pbflow.proposals.models import Proposal, ProposalStatus
@@ -123,7 +123,21 @@ def proposal_next_steps(proposal, actions):
              for t in actions]
     offered = {t.action for t in actions}
     problems = proposals.readiness_problems(proposal) if "mark_ready" in offered else []
-    return NextSteps(EXPLANATIONS[proposal.state], steps, problems, proposal.current_version)
+    return NextSteps(_explanation(proposal), steps, problems, proposal.current_version)
+
+
+# A coordinator may close the consultation without waiting for every unit: then no opinion may exist at all.
+FEEDBACK_RECEIVED_WITHOUT_FEEDBACK = _l(
+    "The consultation with the verifying units is closed, but none of them has published written feedback on "
+    "this proposal. The authors can revise it (saving a new version starts the revision), then mark it as ready "
+    "to submit.")
+
+
+def _explanation(proposal):
+    """The status in plain words; "the feedback has arrived" only when a unit has published some."""
+    if proposal.state is S.FEEDBACK_RECEIVED and not hooks.has_published_feedback(proposal):
+        return FEEDBACK_RECEIVED_WITHOUT_FEEDBACK
+    return EXPLANATIONS[proposal.state]
 
 
 @bp.app_template_global()

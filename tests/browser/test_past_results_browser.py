@@ -45,3 +45,38 @@ def test_the_district_page_with_its_chart_is_accessible(page, loaded):
     expect(page).to_have_url(re.compile(r"q=park"))
     expect(page.locator("#past-projects tbody tr").first).to_contain_text(re.compile("park", re.I))
     expect(page.locator("#q")).to_be_focused()
+
+
+@pytest.fixture
+def loaded_with_citywide(app, districts):
+    with app.app_context():
+        files = sorted(SHARED.glob("*_Pradnik_Bialy.pb")) + sorted(SHARED.glob("Poland_Krakow_20??.pb"))
+        assert not importer.import_paths(files).failed
+        db.session.commit()
+    return {d.name: d for d in districts}
+
+
+@pytest.mark.parametrize("locale", ["pl-PL", "en-GB"])
+def test_the_results_tables_fit_a_laptop_and_name_every_number_on_a_phone(browser, live_server,
+                                                                          loaded_with_citywide, locale):
+    """At 1280 px no column is cut off; at 360 px each stacked number says which column it belongs to."""
+    context = browser.new_context(base_url=live_server, locale=locale)
+    page = context.new_page()
+    urls = [f"/results/districts/{loaded_with_citywide['Prądnik Biały'].id}", "/results/citywide"]
+    found = {}
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in urls:
+            page.goto(url)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > width:
+                found[f"{url} at {width}px"] = ("sideways scroll", wide)
+            if width == 360:
+                # Every data cell of both tables shows its column's name before its value.
+                bare = page.evaluate("""() => [...document.querySelectorAll('main table td')]
+                    .filter(td => !getComputedStyle(td, '::before').content.replace(/^none$|^normal$|^""$/, ''))
+                    .map(td => td.textContent.trim()).slice(0, 5)""")
+                if bare:
+                    found[f"{url} at {width}px, cells without their column's name"] = bare
+    context.close()
+    assert found == {}

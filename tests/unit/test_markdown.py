@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from pbflow.core.markdown import render_markdown
+from pbflow.core.markdown import reader_text, render_markdown, strip_unshown_html
 
 
 def test_a_script_is_removed_with_its_content():
@@ -77,3 +77,18 @@ def test_empty_input_renders_nothing():
 
 def test_the_result_is_safe_markup_for_templates():
     assert isinstance(render_markdown("*tak*"), Markup)
+
+
+def test_reader_text_is_what_a_reader_sees_without_markdown_marks_or_tags():
+    text = reader_text("## Cel\n\nPlac **zabaw** &amp; <script>alert(1)</script>cień\n\n- ławki\n- kosze\n\n"
+                       "1. pierwszy\n2. drugi\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert text == "Cel\n\nPlac zabaw & cień\n\n• ławki\n• kosze\n\n1. pierwszy\n2. drugi\n\na | b\n1 | 2"
+    assert reader_text(None) == reader_text("") == ""
+
+
+def test_html_that_is_not_shown_is_taken_out_of_the_source_and_named():
+    text, dropped = strip_unshown_html("Tekst <b>ważny</b> <SCRIPT>alert(1)</script>i **pogrubiony**, a < b.\n\n"
+                                       "<div class=\"x\">\nblok\n</div>")
+    assert dropped == ["b", "div", "script"]
+    assert text == "Tekst ważny i **pogrubiony**, a < b.\n\n\nblok\n"
+    assert strip_unshown_html("*Zwykły* tekst z <em>wyróżnieniem</em>.") == ("*Zwykły* tekst z <em>wyróżnieniem</em>.", [])

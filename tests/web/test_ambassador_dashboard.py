@@ -43,6 +43,7 @@ def test_the_dashboard_shows_the_area_and_its_followers(app, client, ambassador,
     assert "Osiedle Dywizjonu 303" in html and "XIV Czyżyny" in html
     assert '<strong class="follower-count">3</strong>' in html
     assert "Bloki między aleją Jana Pawła II a Centralną." in html
+    assert 'href="/results/benchmarks"' in html  # what similar projects cost, beside the district's past results
 
 
 def test_the_dashboard_shows_the_training_checklist(app, client, edition, ambassador):

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from pbflow.accounts.models import Role, User
 from pbflow.core import clock
+from pbflow.core.database import utcnow
 from pbflow.core.models import AuditEvent
 from pbflow.demo import DEMO_PASSWORD, DEMO_USERS, stage_one
 from pbflow.demo import feedback as demo_feedback
@@ -178,8 +179,9 @@ def test_demo_stage_three_routes_proposals_with_feedback_answers_a_workshop_and_
 
 def test_demo_stage_four_has_a_marathon_with_bookings_and_last_years_submissions_with_decisions(app, runner,
                                                                                                 client, login):
-    """The current edition's marathon (three times, two helpers, two booked proposals) and last year's
-    edition with three recorded submissions and the city's decisions; the export lists them; safe twice."""
+    """The current edition's marathon (three times, two helpers, two booked proposals), last year's
+    edition with three recorded submissions and the city's decisions, and a practice edition whose marathon
+    runs now; the export lists last year's; safe twice."""
     from pbflow.marathons.models import (
         Marathon,
         MarathonBooking,
@@ -194,7 +196,8 @@ def test_demo_stage_four_has_a_marathon_with_bookings_and_last_years_submissions
     first = counts(app, models)
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(app, models) == first
-    assert first == {"Marathon": 2, "MarathonSlot": 4, "MarathonHelper": 3, "MarathonBooking": 5, "Submission": 3,
+    # + the practice edition's marathon running now: three times, one helper, two booked proposals
+    assert first == {"Marathon": 3, "MarathonSlot": 7, "MarathonHelper": 4, "MarathonBooking": 7, "Submission": 3,
                      "OfficialOutcome": 3}
     with app.app_context():
         past = db.session.scalar(select(Edition).where(Edition.name == demo_marathons.PAST_EDITION))
@@ -227,7 +230,7 @@ def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
     first = counts(app, models)
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts(app, models) == first
-    assert first["Venue"] == 4 and first["Meeting"] == 4
+    assert first["Venue"] == 4 and first["Meeting"] == 5  # held, going on now, two upcoming, online
     with app.app_context():
         found = {m.title: m for m in db.session.scalars(select(Meeting))}
         held = found[demo_meetings.HELD_TITLE]
@@ -243,7 +246,9 @@ def test_demo_meetings_are_held_upcoming_and_online_and_safe_twice(app, runner):
             assert meeting.confirmed_seats == sum(seats) <= meeting.capacity
             assert meeting.district_id == db.session.get(Area, meeting.area_id).district_id
         planned = [m for m in found.values() if m.status == "planned" and not m.is_online]
-        assert len(planned) == 2 and all(m.free_seats > 0 for m in planned) and any(m.what_to_bring for m in planned)
+        assert len(planned) == 3 and all(m.free_seats > 0 for m in planned) and any(m.what_to_bring for m in planned)
+        now = found[demo_meetings.TODAY_TITLE]  # begun, for its ambassador to record
+        assert now.starts_at <= utcnow() < now.ends_at and records.held_refused(now) == ""
         online = found[demo_meetings.ONLINE_TITLE]
         from pbflow.meetings import discussion
 

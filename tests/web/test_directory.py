@@ -160,6 +160,10 @@ def test_a_resident_joins_and_leaves_an_area_without_javascript(app, client, log
     assert follows(app, resident, area)
     html = client.get("/ambassadors/?q=azory").get_data(as_text=True)
     assert "You have joined this area." in html and f'action="/areas/{area.id}/leave"' in html
+    # Joining sends no news of meetings, so no page says it does: the area's meetings are a link away.
+    assert "You have joined the area Azory. Its meetings are in the meetings calendar: sign up there." in html
+    assert "We will tell you" not in html and "you will be told" not in html and "you will hear" not in html
+    assert f'href="/meetings/?district={area.district_id}&amp;area={area.id}"' in html
 
     response = client.post(f"/areas/{area.id}/leave")
     assert response.status_code == 303

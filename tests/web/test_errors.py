@@ -198,8 +198,21 @@ def test_too_many_failed_logins_get_a_429_page(app, client, people):
     assert client.post("/login", data=wrong).status_code == 422
     response = client.post("/login", data=wrong, headers=ENGLISH)
     html = assert_error_page(response, 429, "en", "Too many attempts")
-    assert "Wait a minute and try again." in html
+    assert "Try again in 1 minute." in html  # the failures are counted per minute
+    assert response.headers["Retry-After"] in {"59", "60"}
     assert_error_page(client.post("/login", data=wrong), 429)
+
+
+def test_the_address_limit_of_flask_limiter_says_how_long_it_holds(app, client):
+    app.config["THROTTLE_ENABLED"] = False  # only Flask-Limiter's 30 per minute for each address
+    address = {"REMOTE_ADDR": "198.51.100.231"}
+    wrong = {"email": "nobody@example.org", "password": "not the password"}
+    for _ in range(30):
+        assert client.post("/login", data=wrong, environ_base=address).status_code == 422
+    response = client.post("/login", data=wrong, environ_base=address, headers=ENGLISH)
+    html = assert_error_page(response, 429, "en", "Too many attempts")
+    assert "Try again in 1 minute." in html
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 
 def test_the_right_password_is_refused_too_once_throttled(app, client, people):

@@ -24,7 +24,7 @@ def loaded(app, districts):
 
 
 def rows(html):
-    return re.findall(r"<tr><td>(\d{4})</td><td>(.*?)</td>", html)
+    return re.findall(r"<tr><td[^>]*>(\d{4})</td><td[^>]*>(.*?)</td>", html)
 
 
 def test_a_district_page_shows_every_year_with_pool_outcomes_and_share_won(client, loaded, english):
@@ -34,7 +34,7 @@ def test_a_district_page_shows_every_year_with_pool_outcomes_and_share_won(clien
     for year in range(2018, 2023):
         assert f"<th scope=\"row\">{year}" in html
     assert "Share of the pool won" in html
-    assert re.search(r'<td class="number">9\d\.\d%</td>', html), "funded projects take nearly all of the pool"
+    assert re.search(r'<td class="number" data-label="Share of the pool won">9\d\.\d%</td>', html), "funded projects take nearly all of the pool"
     assert "<svg" in html and 'role="img"' in html and "funded, " in html  # the chart and its text alternative
     assert "worked it out by the year&#39;s rule" in html or "worked it out by the year's rule" in html
 
@@ -59,6 +59,12 @@ def test_the_citywide_results_likewise(client, loaded, english):
 def test_the_overview_links_every_district(client, loaded, english):
     html = client.get("/results/").get_data(as_text=True)
     assert html.count('href="/results/districts/') == 18
+
+
+def test_the_cost_benchmarks_are_linked_from_the_results_pages(client, loaded, english):
+    for url in ("/results/", f"/results/districts/{loaded['Prądnik Biały'].id}", "/results/citywide"):
+        assert 'href="/results/benchmarks"' in client.get(url).get_data(as_text=True), url
+    assert 'href="/results/"' in client.get("/results/benchmarks").get_data(as_text=True)
 
 
 def test_the_district_page_runs_a_fixed_number_of_queries(client, loaded, count_queries, app):
@@ -86,6 +92,20 @@ def test_benchmarks_page_works_without_javascript(client, loaded, english):
     assert "<h1>What did similar projects cost?</h1>" in html and "Oświetlenie" in html
     assert "No past project had a similar name." in client.get("/results/benchmarks?title=xyzzy").get_data(as_text=True)
     assert client.get("/results/benchmarks?title=" + "a" * 400).status_code == 422
+
+
+def test_the_polish_column_names_agree_with_each_other(app, loaded):
+    html = app.test_client().get(f"/results/districts/{loaded['Prądnik Biały'].id}").get_data(as_text=True)
+    assert ">Wybrane do realizacji</th>" in html and ">Niewybrane do realizacji</th>" in html
+    assert "Niewybrany" not in html
+
+
+def test_the_polish_benchmarks_sentence_runs_on_after_its_semicolon(app, loaded):
+    client = app.test_client()  # Polish, the default
+    html = client.get("/results/benchmarks?title=plac+zabaw").get_data(as_text=True)
+    sentence = re.search(r"W poprzednich latach w Krakowie poddano pod głosowanie.*?\.", html, re.S).group(0)
+    assert re.search(r";\s+do realizacji wybrano \d+ z nich", sentence), sentence
+    assert not re.search(r";\s+[A-ZĄĆĘŁŃÓŚŹŻ]", sentence)
 
 
 @pytest.mark.parametrize("district", ["²", "99999999999999999999", "-3", "abc"])

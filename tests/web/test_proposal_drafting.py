@@ -68,6 +68,10 @@ def fields_of(html):
         yield match.group(1), (chosen.group(1) or chosen.group(2) or "") if chosen else ""
 
 
+def proposal_id_of(response):
+    return int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+
+
 def proposal_count(app):
     with app.app_context():
         return db.session.scalar(select(func.count(Proposal.id)))
@@ -303,6 +307,24 @@ def test_the_live_check_shows_line_amounts_the_total_and_the_cap(client, edition
     assert 'id="title-count" hx-swap-oob="true"' in html
 
 
+def test_the_live_check_names_a_line_with_a_negative_price_at_once(client, edition, resident, districts):
+    data = form(districts, **{"lines-1-unit_price": "-3 000", "lines-2-item": "Kosze"})  # line 3 still being typed
+    html = client.htmx("POST", "/proposals/new/check", data=data).get_data(as_text=True)
+    assert "Within the cap." not in html
+    assert "The total leaves out lines with mistakes:" in html
+    assert '<a href="#lines-1-unit_price">Unit price (PLN), line 2</a>: The amount cannot be negative.' in html
+    assert "line 3" not in html  # nothing typed in its quantity and price yet: no message
+    assert '<output id="line-1-amount" hx-swap-oob="true">—</output>' in html
+
+
+def test_a_failed_save_names_a_bad_line_beside_its_fields_not_twice(client, edition, resident, districts):
+    response = client.post("/proposals/new", data=form(districts, **{"lines-1-unit_price": "-3 000"}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="lines-1-unit_price-error">The amount cannot be negative.' in html
+    assert "The total leaves out lines with mistakes:" not in html
+
+
 def test_messages_about_the_whole_estimate_share_one_labelled_region(client, edition, resident, districts):
     rows = {f"lines-{n}-{name}": value for n in range(61)
             for name, value in (("item", f"Pozycja {n}"), ("quantity", "1000000"), ("unit_price", "1 000 000"))}
@@ -374,6 +396,41 @@ def test_a_co_author_edits_and_version_2_is_kept_with_the_note(app, client, logi
     assert (by1, title1) == (lead.id, "Plac zabaw przy Zielonej")
     assert (n2, by2, title2, note2) == (2, co_author.id, "Plac zabaw i zieleń przy Zielonej", "Nowy tytuł")
     assert [line["amount"] for line in lines2] == [100_000_00, 42_175_00]
+
+
+def test_html_the_description_cannot_show_is_removed_and_named_on_save(app, client, edition, resident, districts):
+    description = ("## Co zrobimy\n\nPosadzimy **drzewa**<script>alert('x')</script> i ustawimy "
+                   "<b>ławki</b>.\n\n<iframe src=\"https://example.org\"></iframe>Koniec, a < b.")
+    response = client.post("/proposals/new", data=form(districts, description=description))
+    assert response.status_code == 303
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("We removed HTML tags the description cannot show: &lt;b&gt;, &lt;iframe&gt;, &lt;script&gt;. "
+            "The rest of the text is kept.") in html
+    (_n, _by, _title, saved, _lines, _note), = versions(app, proposal_id_of(response))
+    assert saved == "## Co zrobimy\n\nPosadzimy **drzewa** i ustawimy ławki.\n\nKoniec, a < b."
+
+
+def test_an_edit_names_the_html_it_removed_too(app, client, login, edition, make_user, make_proposal):
+    lead = make_user()
+    proposal = make_proposal(edition, author=lead)
+    login(client, lead)
+    _html, data = edit_form(client, proposal.id)
+    response = client.post(f"/proposals/{proposal.id}/edit",
+                           data={**data, "description": data["description"] + "\n\n<marquee>Nowość!</marquee>"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We removed HTML tags the description cannot show: &lt;marquee&gt;." in html
+    assert "Version 2 has been saved." in html
+    assert versions(app, proposal.id)[-1][3].endswith("\n\nNowość!")
+    # Only tags, nothing new besides: the author hears both that they went and that nothing changed.
+    _html, data = edit_form(client, proposal.id)
+    response = client.post(f"/proposals/{proposal.id}/edit", data={**data, "description": data["description"] + "<u></u>"})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "&lt;u&gt;" in html and "Nothing has changed" in html
+
+
+def test_a_description_without_html_says_nothing_about_it(client, edition, resident, districts):
+    response = client.post("/proposals/new", data=form(districts))
+    assert "We removed" not in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_saving_the_same_text_creates_no_version(app, client, login, edition, make_user, make_proposal):

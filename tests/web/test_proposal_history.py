@@ -189,6 +189,37 @@ def test_html_in_a_text_is_shown_escaped_in_the_comparison(app, client, login, a
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
 
 
+def test_the_description_is_compared_as_its_reader_sees_it_not_as_markdown(app, client, login, author, revised,
+                                                                          english):
+    def headed(content):
+        content.description = ("## Dlaczego\n\nNa skwerze **brakuje** miejsca do zabawy.\n\n- ławki\n- drzewa\n\n"
+                               "<script>alert(1)</script>Koniec.")
+    revise(app, revised.id, author, headed)
+
+    def reworded(content):
+        content.description = ("## Dlaczego teraz\n\nNa skwerze **naprawdę brakuje** miejsca do zabawy.\n\n"
+                               "- ławki\n- drzewa\n- kosze\n\n<script>alert(1)</script>Koniec.")
+    revise(app, revised.id, author, reworded)
+    login(client, author)
+    html = text_of(client.get(f"/proposals/{revised.id}/compare?a=3&b=4"))
+    section = html[html.index('id="diff-description"'):html.index("</section>", html.index('id="diff-description"'))]
+    assert "##" not in section and "**" not in section and "- kosze" not in section
+    assert re.search(r"\[added: </span>\s*teraz", section) and re.search(r"\[added: </span>\s*naprawdę", section)
+    assert "• kosze" in section
+    assert "<script>" not in section and "alert(1)" not in section  # sanitised before it is compared
+    assert "Only the formatting changed" not in section
+
+
+def test_a_change_of_formatting_alone_is_named_as_such(app, client, login, author, revised, english):
+    def bold(content):
+        content.description = content.description.replace("plac zabaw", "**plac zabaw**")
+    revise(app, revised.id, author, bold)
+    login(client, author)
+    html = text_of(client.get(f"/proposals/{revised.id}/compare?a=2&b=3"))
+    assert "Only the formatting changed (headings, bold text, lists); the words are the same." in html
+    assert "**" not in html and "These two versions have the same content." not in html
+
+
 def test_polish_letters_survive_the_comparison(app, client, login, author, revised):
     def polish(content):
         content.beneficiaries = "Dzieci, młodzież i seniorzy z osiedla Źródlana — zażółć gęślą jaźń"

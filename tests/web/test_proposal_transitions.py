@@ -317,6 +317,26 @@ def test_an_expert_marks_feedback_received_only_when_no_unit_owes_any(app, login
     assert status_of(app, proposal.id) is S.FEEDBACK_RECEIVED
 
 
+def test_the_page_says_the_feedback_has_arrived_only_when_a_unit_published_some(app, client, login, make_edition,
+                                                                              make_proposal, cast, make_routing,
+                                                                              make_feedback, english):
+    """A coordinator may close the consultation before any unit answered: no opinion exists then."""
+    edition = make_edition(open_stage="workshops")
+    login(client, cast["lead"])
+    without = proposal_for(make_proposal, edition, cast, S.FEEDBACK_RECEIVED)
+    make_routing(without, cast["unit"], status="cancelled")
+    html = client.get(f"/proposals/{without.id}").get_data(as_text=True)
+    assert "The experts' feedback has arrived" not in html
+    assert "none of them has published written feedback on this proposal" in html
+    drafted = proposal_for(make_proposal, edition, cast, S.FEEDBACK_RECEIVED)
+    make_feedback(make_routing(drafted, cast["unit"]), published=False)  # a draft the authors cannot see
+    assert "The experts' feedback has arrived" not in client.get(f"/proposals/{drafted.id}").get_data(as_text=True)
+    answered = proposal_for(make_proposal, edition, cast, S.FEEDBACK_RECEIVED)
+    make_feedback(make_routing(answered, cast["unit"]))
+    html = client.get(f"/proposals/{answered.id}").get_data(as_text=True)
+    assert "The experts' feedback has arrived" in html and "none of them has published" not in html
+
+
 # --- stage guards and the deadline -------------------------------------------------------------
 
 @pytest.mark.parametrize("stage, allowed", [("recruitment", False), ("meetings", True), ("workshops", True),

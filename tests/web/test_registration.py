@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from pbflow.accounts.models import ThrottleHit, User
 from pbflow.core.models import AuditEvent
 from pbflow.extensions import db
+from pbflow.meetings.models import MeetingSignup
 from tests.conftest import PASSWORD
 
 
@@ -71,6 +72,20 @@ def test_a_resident_registers_with_polish_letters_in_their_name_and_is_logged_in
         assert user.password_hash and PASSWORD not in user.password_hash
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.verb == "account.registered"))
         assert (event.actor_id, event.object_type, event.object_id) == (user.id, "users", user.id)
+
+
+def test_what_the_page_promises_a_new_account_can_do(app, client, make_edition, make_meeting):
+    """"With an account you can join residents' meetings": a new account signs up for one at once."""
+    edition = make_edition(open_stage="meetings")
+    meeting = make_meeting(edition)
+    page = client.get("/register", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "With an account you can join residents' meetings" in page
+    assert client.post("/register", data=registration()).status_code == 303
+    assert client.post(f"/meetings/{meeting.id}/signup").status_code == 303
+    newcomer = users_named(app, "zazolc@example.org")[0]
+    with app.app_context():
+        signup = db.session.scalars(select(MeetingSignup).where(MeetingSignup.meeting_id == meeting.id)).one()
+        assert (signup.status, signup.user_id) == ("confirmed", newcomer.id)
 
 
 def test_the_address_is_stored_in_lower_case_without_spaces(app, client):
@@ -230,6 +245,13 @@ def test_the_eleventh_registration_from_one_address_in_an_hour_is_refused_with_4
                                       environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert response.status_code == 429
     assert user_count(app) == 10
+    # The limit is per hour, and the page says so: not "wait a minute".
+    assert "Spróbuj ponownie za 1 godzinę." in response.get_data(as_text=True)
+    assert 3590 <= int(response.headers["Retry-After"]) <= 3600
+    english = app.test_client().post("/register", data=registration(email="osoba10@example.org"),
+                                     environ_base={"REMOTE_ADDR": "203.0.113.5"},
+                                     headers={"Accept-Language": "en"})
+    assert "Try again in 1 hour." in english.get_data(as_text=True)
     other_address = app.test_client().post("/register", data=registration(email="osoba11@example.org"),
                                            environ_base={"REMOTE_ADDR": "203.0.113.6"})
     assert other_address.status_code == 303
