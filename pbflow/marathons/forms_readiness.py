@@ -47,4 +47,5 @@ class ScanForm(FlaskForm):
         render_kw={"inputmode": "numeric", "size": 5})
     consent = BooleanField(
         _l("Everyone who signed agreed to their name being processed for this proposal"),
-        validators=[DataRequired(_l("Confirm that everyone who signed agreed."))])
+        validators=[DataRequired(_l("Confirm that everyone who signed agreed."))],
+        id="scan-consent")  # the names form above, on the same page, has its own "consent"

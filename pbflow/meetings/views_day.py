@@ -17,6 +17,8 @@ from pbflow.proposals.services import ProposalError
 
 SECTIONS = {"attendance": "meetings/_attendance.html", "needs": "meetings/_needs.html",
             "ideas": "meetings/_ideas.html", "minutes": "meetings/_minutes.html"}
+# The page's id of each section, where it differs from its name ("minutes" is the minutes textarea's id).
+ANCHORS = {"minutes": "minutes-section"}
 
 
 def _actor():
@@ -42,7 +44,7 @@ def _done(meeting_id, section, message, **extra):
     if is_htmx_request():
         return _section(meeting_id, section, message=message, **extra)
     flash(message, "success")
-    return see_other(url_for(".show", meeting_id=meeting_id) + f"#{section}")
+    return see_other(url_for(".show", meeting_id=meeting_id, _anchor=ANCHORS.get(section, section)))
 
 
 def _refused(meeting_id, section, error, status=None, **extra):

@@ -55,7 +55,7 @@ def test_anyone_sees_the_18_districts_with_their_area_counts(client, districts, 
     make_area(podgorze, "Zabłocie")
     make_area(podgorze, "Płaszów")
     html = client.get("/districts/").get_data(as_text=True)
-    rows = re.findall(r'<a href="/districts/(\d+)">([^<]+)</a></td>\s*<td class="number">(\d+)</td>', html)
+    rows = re.findall(r'<a href="/districts/(\d+)">([^<]+)</a></td>\s*<td class="number" data-label="[^"]+">(\d+)</td>', html)
     assert len(rows) == 18
     assert rows[0][1] == "I Stare Miasto" and rows[-1][1] == "XVIII Nowa Huta"
     assert (str(podgorze.id), "XIII Podgórze", "2") in rows

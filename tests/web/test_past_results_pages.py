@@ -83,7 +83,7 @@ def test_cost_benchmarks_survive_polish_inflection(client, loaded, english, type
     district = loaded["Prądnik Biały"]
     html = client.htmx("get", f"/results/benchmarks?title={typed}&district={district.id}").get_data(as_text=True)
     assert "Similar projects in past years" in html and "median cost" in html
-    first = re.search(r"<tbody>\s*<tr><td>(.*?)</td>\s*<td>(.*?)</td>", html)
+    first = re.search(r'<tbody>\s*<tr><td>(.*?)</td>\s*<td data-label="Where">(.*?)</td>', html)
     assert "zabaw" in first.group(1).lower() and "Prądnik Biały" in first.group(2)  # same district first
 
 

@@ -123,7 +123,8 @@ def test_the_comparison_marks_words_cost_lines_and_the_total(client, login, auth
     assert added.format("i siłownia ") in html  # the title, word by word
     assert added.format(", siłownią plenerową") in html  # the description
     assert added.format("Siłownia plenerowa") in html and removed.format("Nawierzchnia bezpieczna") in html
-    assert "<td class=\"cost-change\">Added</td>" in html and "<td class=\"cost-change\">Removed</td>" in html
+    assert '<td class="cost-change" data-label="Change">Added</td>' in html
+    assert '<td class="cost-change" data-label="Change">Removed</td>' in html
     difference = 12_500_00 - 42_175_00
     assert f"−{format_pln(-difference, 'en')}" in html  # the total went down
     assert f"+{format_pln(500_00, 'en')}" in html  # the upkeep went up
