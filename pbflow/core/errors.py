@@ -50,7 +50,9 @@ def _limiter_wait(error):
 
     current = limiter.current_limit
     if current is not None and current.breached:
-        return max(1, current.reset_at - time.time())
+        # The window's own expiry: RequestLimit.reset_at adds a second (int(expiry + 1)), which made a
+        # fresh "30 per minute" window read as 60.x seconds, "2 minutes", on a quick machine.
+        return max(1, current.window[0] - time.time())
     return error.limit.limit.get_expiry()
 
 
