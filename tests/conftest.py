@@ -693,3 +693,12 @@ def make_marathon(app):
             db.session.expunge_all()
             return marathon
     return factory
+
+
+@pytest.fixture
+def sqlite_app(app, request):
+    """The app, on SQLite only: for tests of what only SQLite has (its pragmas, EXPLAIN QUERY PLAN's text).
+    A module says why in SQLITE_ONLY, the reason the PostgreSQL run prints for the skip."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip(getattr(request.module, "SQLITE_ONLY", "SQLite only"))
+    return app

@@ -10,6 +10,8 @@ from pbflow.config import load_secret_key, normalise_database_url
 from pbflow.core.database import engine_options
 from pbflow.extensions import _include_in_migrations, db
 
+SQLITE_ONLY = "SQLite settings"  # the reason sqlite_app (tests/conftest.py) gives on PostgreSQL
+
 
 # SQLite cannot reflect expression indexes (users by lower-cased name); PostgreSQL checks them.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
@@ -22,13 +24,6 @@ def test_migrations_build_exactly_the_schema_the_models_describe(app):
             context = MigrationContext.configure(connection, opts={"include_name": _include_in_migrations})
             differences = compare_metadata(context, db.metadata)
         assert differences == [], "run: flask --app app db migrate -m '...'"
-
-
-@pytest.fixture
-def sqlite_app(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("SQLite settings")
-    return app
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(sqlite_app):

@@ -27,6 +27,7 @@ from pbflow.extensions import db
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalStatus
 
 pytestmark = pytest.mark.usefixtures("english")
+SQLITE_ONLY = "EXPLAIN QUERY PLAN is SQLite's"  # the reason sqlite_app (tests/conftest.py) gives on PostgreSQL
 
 FULL_SCAN = re.compile(r"^SCAN (proposals|proposal_versions)(_\d+)?( |$)")
 SORTED_IN_MEMORY = re.compile(r"USE TEMP B-TREE FOR (RIGHT PART OF |LAST \d+ TERMS OF )?ORDER BY")
@@ -34,13 +35,6 @@ READS_PROPOSALS = re.compile(r"\bFROM (proposals|proposal_versions)\b(?!_)|\bJOI
 SEEK = re.compile(r"^SEARCH proposals USING (COVERING )?INDEX \S+ \(.*[<>]\?\)$")
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
 SEARCH, MINE, BY_STATUS = "search", "mine", "status"
-
-
-@pytest.fixture
-def sqlite_app(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-    return app
 
 
 @pytest.fixture

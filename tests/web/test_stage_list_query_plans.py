@@ -48,6 +48,7 @@ from pbflow.workshops.models import ConsultationSlot, Workshop
 from tests.web.test_submission_exports import bulk_submitted
 
 pytestmark = pytest.mark.usefixtures("english")
+SQLITE_ONLY = "EXPLAIN QUERY PLAN is SQLite's"  # the reason sqlite_app (tests/conftest.py) gives on PostgreSQL
 
 PROPOSAL_TABLES = ("proposals", "proposal_versions")
 SORTED_IN_MEMORY = re.compile(r"USE TEMP B-TREE FOR (RIGHT PART OF |LAST \d+ TERMS OF )?ORDER BY")
@@ -70,13 +71,6 @@ ACCEPTED = {
     "desk": (r"FROM marathon_bookings\b.*ORDER BY marathon_bookings\.slot_id, proposals\.title",
              "the desk: the active bookings of one marathon, at most its seats, all shown on one page"),
 }
-
-
-@pytest.fixture
-def sqlite_app(app):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
-    return app
 
 
 def _names(tables):
