@@ -203,14 +203,20 @@ def _practice_day():
     return now.date() + timedelta(days=1), 16
 
 
-def _practice_dates(today):
-    """The first three stages are over; the marathons stage is open (it opened yesterday)."""
-    start = today - timedelta(days=121)
+def _stage_dates(start, workshops_days, marathons_close, submission_deadline):
+    """An edition begun on `start`: 20 days' recruitment, meetings to day 80, workshops for `workshops_days`
+    days from day 81, then the marathons from the next day until `marathons_close`."""
     return {"recruitment_opens": start, "recruitment_closes": start + timedelta(days=20),
             "meetings_open": start + timedelta(days=21), "meetings_close": start + timedelta(days=80),
-            "workshops_open": start + timedelta(days=81), "workshops_close": start + timedelta(days=119),
-            "marathons_open": start + timedelta(days=120), "marathons_close": today + timedelta(days=30),
-            "submission_deadline": today + timedelta(days=35)}
+            "workshops_open": start + timedelta(days=81),
+            "workshops_close": start + timedelta(days=80 + workshops_days),
+            "marathons_open": start + timedelta(days=81 + workshops_days), "marathons_close": marathons_close,
+            "submission_deadline": submission_deadline}
+
+
+def _practice_dates(today):
+    """The first three stages are over; the marathons stage is open (it opened yesterday)."""
+    return _stage_dates(today - timedelta(days=121), 39, today + timedelta(days=30), today + timedelta(days=35))
 
 
 def _open_dates(today):
@@ -222,8 +228,4 @@ def _open_dates(today):
 
 def _past_dates(today):
     start = today - timedelta(days=365)
-    return {"recruitment_opens": start, "recruitment_closes": start + timedelta(days=20),
-            "meetings_open": start + timedelta(days=21), "meetings_close": start + timedelta(days=80),
-            "workshops_open": start + timedelta(days=81), "workshops_close": start + timedelta(days=120),
-            "marathons_open": start + timedelta(days=121), "marathons_close": start + timedelta(days=150),
-            "submission_deadline": start + timedelta(days=155)}
+    return _stage_dates(start, 40, start + timedelta(days=150), start + timedelta(days=155))
