@@ -394,13 +394,16 @@ class Crawl:
                 page.goto("/login")
                 page.fill("#email", email)
                 page.fill("#password", demo.DEMO_PASSWORD)
-                page.locator("main form button[type=submit]").click()
+                with page.expect_navigation():
+                    page.locator("main form button[type=submit]").click()
                 page.wait_for_selector("form[action='/logout']")
             plan = self.discover(context, page, role, LANGUAGES[0], errors)
             for lang in LANGUAGES[1:]:  # the same pages after switching the language as a person does
                 page.goto("/")
-                page.locator(f".language-switch button[value={lang}]").click()
-                page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+                with page.expect_navigation():  # the switch is a form post answered by a redirect
+                    page.locator(f".language-switch button[value={lang}]").click()
+                page.wait_for_load_state()
+                assert page.evaluate("document.documentElement.lang") == lang
                 for url, endpoint in plan:
                     self.visit(context, page, role, lang, url, endpoint, errors)
         finally:
