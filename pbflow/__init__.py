@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pbflow import config as pbflow_config
-from pbflow.extensions import babel, csrf, db, limiter, login_manager, migrate
+from pbflow.extensions import babel, csrf, db, init_migrations, limiter, login_manager
 
 
 def create_app(test_config=None):
@@ -47,7 +47,7 @@ def _init_extensions(app):
     db.init_app(app)
     with app.app_context():
         database.configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    init_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(

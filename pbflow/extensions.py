@@ -1,10 +1,12 @@
 """Extension singletons, bound to the app in create_app()."""
 
+from pathlib import Path
+
+import click
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -34,7 +36,38 @@ def _include_in_migrations(name, _type, _parent_names):
                 or (name or "").startswith("proposals_fts_"))
 
 
-migrate = Migrate(render_as_batch=True, compare_type=True, include_name=_include_in_migrations)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class _MigrationsOnFirstUse:
+    """app.extensions["migrate"] until something reads it (`flask db ...`, flask_migrate.upgrade()): then
+    Flask-Migrate is bound for real. Alembic and mako are ~11 MB in every server process, which never migrates."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        from flask_migrate import Migrate
+
+        Migrate(render_as_batch=True, compare_type=True, include_name=_include_in_migrations).init_app(
+            self._app, db, directory=str(MIGRATIONS))  # replaces this entry and the `flask db` group below
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _MigrationCommands(click.Group):
+    """`flask db`: Flask-Migrate's own group (its options and commands), imported when it is run."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+def init_migrations(app):
+    app.extensions["migrate"] = _MigrationsOnFirstUse(app)
+    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations (Flask-Migrate)."))
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from pbflow.core.database import utcnow
 from pbflow.core.urls import external_url
@@ -35,6 +34,8 @@ def sequence_of(booking, marathon):
 
 
 def booking_bytes(booking, slot, marathon, proposal, now=None):
+    from icalendar import Calendar, Event  # on first use: ~4 MB a server process rarely needs
+
     cancelled = is_cancelled(booking, marathon)
     page = external_url("marathons.show", marathon_id=marathon.id)
     event = Event()

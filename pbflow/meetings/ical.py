@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from pbflow.core.database import utcnow
 from pbflow.core.urls import external_url
@@ -65,6 +64,8 @@ def description(meeting, url):
 
 def meeting_event(meeting, now=None):
     """One VEVENT; the meeting needs its venue loaded (load_meeting and calendar.query join it)."""
+    from icalendar import Event  # on first use: ~4 MB a server process rarely needs
+
     url = external_url("meetings.show", meeting_id=meeting.id)
     event = Event()
     event.add("uid", uid(meeting))
@@ -88,6 +89,8 @@ def meeting_event(meeting, now=None):
 
 def calendar_bytes(meetings, name, now=None):
     """A whole VCALENDAR, ready to send as text/calendar; no meetings gives a valid empty calendar."""
+    from icalendar import Calendar  # on first use: ~4 MB a server process rarely needs
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -8,7 +8,6 @@ tables (create_all or the migration) and dropped with them.
 
 import re
 
-import sqlite_utils
 from sqlalchemy import Double, event, func, literal_column, select, text
 
 from pbflow.extensions import db
@@ -36,6 +35,8 @@ def words(query):
 def install(connection):
     """Create the search index for this database's dialect (idempotent)."""
     if connection.dialect.name == "sqlite":
+        import sqlite_utils  # here, not at the top: a server process never installs the index (~4 MB with pluggy)
+
         raw = connection.connection.dbapi_connection
         sqlite_utils.Database(raw).table("proposals").enable_fts(
             list(COLUMNS), fts_version="FTS5", create_triggers=True, tokenize=TOKENIZER, replace=True)

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from pbflow.core.database import utcnow
 from pbflow.core.urls import external_url
@@ -23,6 +22,8 @@ def uid(booking):
 
 
 def booking_bytes(booking, slot, proposal, unit, now=None):
+    from icalendar import Calendar, Event  # on first use: ~4 MB a server process rarely needs
+
     cancelled = booking.state is BookingStatus.CANCELLED or slot.state is SlotStatus.CANCELLED
     page = external_url("consultations.mine")
     event = Event()

@@ -1,5 +1,10 @@
 """The database layer: SQLite tuned for concurrent writers, migrations matching the models."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -107,3 +112,25 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     with app.app_context():
         assert db.session.execute(text("SELECT 1")).scalar() == 1
         db.engine.dispose()
+
+
+def test_a_server_process_loads_neither_the_migration_tooling_nor_calendar_or_index_libraries(tmp_path):
+    """Alembic, mako, icalendar and sqlite-utils are ~18 MB in each gunicorn worker; they load when used."""
+    code = ("import sys; from pbflow import create_app; "
+            f"create_app({{'SECRET_KEY': 'x', 'INSTANCE_PATH': {str(tmp_path)!r}, "
+            f"'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/served.sqlite3'}}); "
+            "print(sorted(m for m in ('alembic', 'mako', 'icalendar', 'sqlite_utils') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_flask_db_runs_flask_migrates_commands_with_their_options(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3", "PBFLOW_INSTANCE_PATH": str(tmp_path),
+           "SECRET_KEY": "x"}
+    flask = [sys.executable, "-m", "flask", "--app", "app", "db"]
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([*flask, "-d", "migrations", "upgrade"], cwd=root, env=env, capture_output=True, check=True)
+    current = subprocess.run([*flask, "current"], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert "(head)" in current.stdout
+    assert "--directory" in subprocess.run([*flask, "--help"], cwd=root, env=env, capture_output=True, text=True,
+                                           check=True).stdout
