@@ -178,6 +178,18 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         return f"<Proposal {self.id} {self.status}>"
 
 
+class ProposalStatusCount(db.Model):
+    """How many proposals an edition has in each status, kept by database triggers (proposals/status_counts.py)
+    in the same transaction as the change: the coordinators' list shows these on every page, and a grouped
+    count over an edition of 100,000 proposals took longer than the rest of the page."""
+
+    __tablename__ = "proposal_status_counts"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    proposals: Mapped[int] = mapped_column(default=0)
+
+
 class ProposalAuthor(db.Model):
     """A person named as an author; co-authors appear only after accepting (their consent)."""
 

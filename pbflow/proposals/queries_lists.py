@@ -35,6 +35,7 @@ from pbflow.core.urls import DATABASE_ID_MAX
 from pbflow.editions.models import Area, District, Edition, roman
 from pbflow.extensions import db
 from pbflow.proposals import search
+from pbflow.proposals import status_counts as status_counts_kept
 from pbflow.proposals.models import (
     InvitationStatus,
     Proposal,
@@ -338,15 +339,20 @@ def authored_count(user_id):
 
 
 def status_counts(filters):
-    """{status: number} under every filter but the status itself, in one query.
+    """{status: number} under every filter but the status itself.
 
-    Kept although the lists no longer count their rows: it is one grouped count within the chosen edition
-    (the coordinators' and an area's lists always have one), read from the covering (edition_id, status) or
-    (edition_id, district_id, status) index, so it grows with one edition's proposals (a few thousand at
-    most), not with the table; and coordinators use these numbers to steer the pathway.
+    A whole edition's counts are read from the counts its triggers keep (status_counts.py): one edition can
+    hold any number of proposals. Narrower lists (a district, an area, a scope, a search) count their rows
+    in one grouped query over the (edition_id, district_id, status) index or the matches: they grow with
+    what they show, not with the table.
     """
-    query, _found = _narrowed(select(Proposal.status, func.count()).select_from(Proposal), filters, with_status=False)
     counts = dict.fromkeys(ProposalStatus, 0)
+    if filters.edition_id and not (filters.district_id or filters.area_id or filters.scope or filters.text
+                                   or filters.public_only or filters.author_id is not None):
+        kept = status_counts_kept.of_edition(filters.edition_id)
+        counts.update({ProposalStatus(status): n for status, n in kept.items()})
+        return counts
+    query, _found = _narrowed(select(Proposal.status, func.count()).select_from(Proposal), filters, with_status=False)
     counts.update({ProposalStatus(status): n for status, n in db.session.execute(query.group_by(Proposal.status))})
     return counts
 
