@@ -223,7 +223,7 @@ def load_line(servers, connections, seconds):
     for name, server in servers.items():
         result = bench_load.throughput(server.port, "/proposals/", connections, seconds)
         rates[name] = result.per_second
-        rss = ", ".join(f"{mb:.0f} MB" for mb in server.worker_rss_mb())
+        rss = ", ".join(f"{rss:.0f} MB (PSS {pss:.0f})" for rss, pss in server.worker_memory_mb())
         print(f"{name + ', throughput':<40} {result.per_second:7.0f} req/s   median {result.median_ms:6.1f} ms   "
               f"{result.errors} errors ({connections} keep-alive connections, {seconds:.0f} s); "
               f"RSS per worker after: {rss}", flush=True)

@@ -74,19 +74,22 @@ class Gunicorn:
         self.__exit__()
         raise SystemExit(f"gunicorn did not answer within 60 s: see {self.log.name}")
 
-    def worker_rss_mb(self):
-        """Resident memory of each worker (the master's children), in MB, from /proc."""
+    def worker_memory_mb(self):
+        """(RSS, PSS) of each worker (the master's children) in MB, from /proc: PSS charges pages shared with the other processes (libraries, the
+        interpreter) in shares, so it is what one more worker costs the machine."""
         sizes = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
                 status = (entry / "status").read_text()
+                rollup = (entry / "smaps_rollup").read_text()
             except OSError:
                 continue
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             if fields.get("PPid", "").strip() == str(self.process.pid) and "VmRSS" in fields:
-                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+                memory = dict(line.split(":", 1) for line in rollup.splitlines()[1:] if ":" in line)
+                sizes.append((int(fields["VmRSS"].split()[0]) / 1024, int(memory["Pss"].split()[0]) / 1024))
         return sorted(sizes)
 
     def __exit__(self, *_exc):
