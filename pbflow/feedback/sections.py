@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from pbflow.extensions import db
 from pbflow.feedback import answers
-from pbflow.feedback.forms_answers import AnswerForm
+from pbflow.feedback.forms.answers import AnswerForm
 from pbflow.feedback.models import (
     AnswerKind,
     AnswerStatus,

@@ -13,7 +13,7 @@ from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.permissions import authorize, signed_in
 from pbflow.extensions import db
 from pbflow.feedback import answers, rounds, sections  # noqa: F401  (rounds and sections register hooks)
-from pbflow.feedback.forms_answers import AnswerForm
+from pbflow.feedback.forms.answers import AnswerForm
 from pbflow.feedback.models import AnswerKind
 from pbflow.proposals.views import load_visible, page_context
 

@@ -14,8 +14,8 @@ from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.permissions import authorize, signed_in
 from pbflow.core.urls import database_id
 from pbflow.extensions import db
-from pbflow.feedback import forms_feedback as forms
 from pbflow.feedback import notes, policy, reviews, snippets
+from pbflow.feedback.forms import feedback as forms
 from pbflow.feedback.models import (
     CostAssessment,
     CriterionResult,

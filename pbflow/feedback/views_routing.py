@@ -15,7 +15,7 @@ from pbflow.editions import services as editions_services
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.feedback import inbox, policy, routing
-from pbflow.feedback.forms_routing import (
+from pbflow.feedback.forms.routing import (
     BoardFilterForm,
     CancelRoutingForm,
     DueForm,

@@ -16,7 +16,7 @@ from pbflow.core.permissions import authorize, public, role_required, signed_in
 from pbflow.core.urls import database_id, external_url
 from pbflow.extensions import db, limiter
 from pbflow.feedback import policy, units
-from pbflow.feedback.forms_units import ConfirmForm, InviteExpertForm, JoinUnitForm, UnitForm
+from pbflow.feedback.forms.units import ConfirmForm, InviteExpertForm, JoinUnitForm, UnitForm
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 

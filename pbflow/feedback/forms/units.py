@@ -1,6 +1,7 @@
 """Forms for verifying units, inviting experts and joining a unit through an invitation. Labels are lazy.
 
-Rules that need the database (a name already taken, an address already invited) are in units.py.
+Rules that need the database (a name already taken, an address already invited) are in
+pbflow/feedback/units.py.
 """
 
 import re
