@@ -129,14 +129,21 @@ def _register_blueprints(app):
     app.register_blueprint(proposal_transitions_bp)
     app.register_blueprint(notifications_bp)
 
-    from pbflow.feedback import views as feedback_views
+    from pbflow.feedback import policy as _feedback_policy  # noqa: F401  (registers who else may see a proposal)
+    from pbflow.feedback import similar as _similar  # noqa: F401  (registers the similar-proposals section)
+    from pbflow.feedback.views.answers import bp as feedback_answers_bp
+    from pbflow.feedback.views.feedback import bp as feedback_bp
+    from pbflow.feedback.views.routing import bp as feedback_routing_bp
+    from pbflow.feedback.views.units import bp as feedback_units_bp
     from pbflow.marathons import views as marathon_views
     from pbflow.monitoring.views import bp as monitoring_bp
     from pbflow.monitoring.views_activities import bp as activities_bp
     from pbflow.monitoring.views_reports import bp as monitoring_reports_bp
     from pbflow.workshops import views as workshop_views
 
-    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
+    for blueprint in (feedback_units_bp, feedback_routing_bp, feedback_bp, feedback_answers_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
         app.register_blueprint(blueprint)
     for blueprint in (monitoring_bp, activities_bp, monitoring_reports_bp):
         app.register_blueprint(blueprint)
