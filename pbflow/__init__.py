@@ -130,13 +130,18 @@ def _register_blueprints(app):
     app.register_blueprint(notifications_bp)
 
     from pbflow.feedback import views as feedback_views
-    from pbflow.marathons import views as marathon_views
+    from pbflow.marathons.views.exports import bp as marathon_exports_bp
+    from pbflow.marathons.views.marathons import bp as marathons_bp
+    from pbflow.marathons.views.readiness import bp as marathon_readiness_bp
+    from pbflow.marathons.views.submissions import bp as marathon_submissions_bp
     from pbflow.monitoring.views import bp as monitoring_bp
     from pbflow.monitoring.views_activities import bp as activities_bp
     from pbflow.monitoring.views_reports import bp as monitoring_reports_bp
     from pbflow.workshops import views as workshop_views
 
-    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
+    for blueprint in feedback_views.BLUEPRINTS + workshop_views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in (marathons_bp, marathon_readiness_bp, marathon_submissions_bp, marathon_exports_bp):
         app.register_blueprint(blueprint)
     for blueprint in (monitoring_bp, activities_bp, monitoring_reports_bp):
         app.register_blueprint(blueprint)
