@@ -135,7 +135,10 @@ def _register_blueprints(app):
     from pbflow.feedback.views.feedback import bp as feedback_bp
     from pbflow.feedback.views.routing import bp as feedback_routing_bp
     from pbflow.feedback.views.units import bp as feedback_units_bp
-    from pbflow.marathons import views as marathon_views
+    from pbflow.marathons.views.exports import bp as marathon_exports_bp
+    from pbflow.marathons.views.marathons import bp as marathons_bp
+    from pbflow.marathons.views.readiness import bp as marathon_readiness_bp
+    from pbflow.marathons.views.submissions import bp as marathon_submissions_bp
     from pbflow.monitoring.views import bp as monitoring_bp
     from pbflow.monitoring.views_activities import bp as activities_bp
     from pbflow.monitoring.views_reports import bp as monitoring_reports_bp
@@ -143,7 +146,9 @@ def _register_blueprints(app):
 
     for blueprint in (feedback_units_bp, feedback_routing_bp, feedback_bp, feedback_answers_bp):
         app.register_blueprint(blueprint)
-    for blueprint in workshop_views.BLUEPRINTS + marathon_views.BLUEPRINTS:
+    for blueprint in workshop_views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in (marathons_bp, marathon_readiness_bp, marathon_submissions_bp, marathon_exports_bp):
         app.register_blueprint(blueprint)
     for blueprint in (monitoring_bp, activities_bp, monitoring_reports_bp):
         app.register_blueprint(blueprint)

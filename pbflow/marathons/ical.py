@@ -4,22 +4,19 @@ The UID is the booking's for its whole life: a moved booking updates the entry (
 each change), a cancelled booking or marathon is sent with STATUS:CANCELLED so calendars strike it out."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from pbflow.core.database import utcnow
 from pbflow.core.urls import external_url
 from pbflow.marathons.models import BookingStatus, MarathonStatus
-from pbflow.meetings.ical import SEQUENCE_EPOCH, as_utc
+from pbflow.meetings.ical import as_utc, calendar_of, sequence_since, uid_of
 
 PRODID = "-//pbflow//Submission marathons//PL"
 
 
 def uid(booking):
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "pbflow"
-    return f"marathon-booking-{booking.id}@{host}"
+    return uid_of("marathon-booking", booking.id)
 
 
 def is_cancelled(booking, marathon):
@@ -30,11 +27,11 @@ def sequence_of(booking, marathon):
     """Seconds since 2020 of the latest change we keep a time of (booked, moved, cancelled, marathon changed)."""
     changed = max(moment for moment in (booking.created_at, booking.moved_at, booking.cancelled_at,
                                         marathon.updated_at) if moment is not None)
-    return max(int((changed - SEQUENCE_EPOCH).total_seconds()), 0)
+    return sequence_since(changed)
 
 
 def booking_bytes(booking, slot, marathon, proposal, now=None):
-    from icalendar import Calendar, Event  # on first use: ~4 MB a server process rarely needs
+    from icalendar import Event  # on first use: ~4 MB a server process rarely needs
 
     cancelled = is_cancelled(booking, marathon)
     page = external_url("marathons.show", marathon_id=marathon.id)
@@ -59,10 +56,4 @@ def booking_bytes(booking, slot, marathon, proposal, now=None):
     parts.append(_("The marathon's page:") + " " + page)
     event.add("description", "\n\n".join(parts))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_of([event], PRODID)

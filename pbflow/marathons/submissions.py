@@ -284,7 +284,7 @@ def proposal_section(user, proposal):
     may_copy = proposal.state in (ProposalStatus.READY, ProposalStatus.SUBMITTED) and policy.can_copy(user, proposal)
     if not rows and not may_copy:
         return None
-    from pbflow.marathons.forms_submissions import UndoForm
+    from pbflow.marathons.forms.submissions import UndoForm
 
     current = next((row for row in rows if row[0].undone_at is None), None)
     may_undo = current is not None and policy.can_undo_submission(user, current[0])

@@ -4,6 +4,7 @@ A cancelled meeting stays in a feed with STATUS:CANCELLED rather than vanishing:
 remove or strike out an event they are told is cancelled, but keep one that is merely missing.
 SEQUENCE grows whenever the meeting row changes (it is counted from `updated_at`), so a
 subscribed calendar takes a rescheduled time instead of keeping the one it saw first.
+The marathon and consultation booking calendars share its UID, SEQUENCE and VCALENDAR helpers.
 """
 
 from datetime import UTC, datetime
@@ -26,15 +27,39 @@ def as_utc(moment):
     return moment.replace(tzinfo=UTC) if moment is not None else None
 
 
-def uid(meeting):
-    """Stable for the meeting's whole life and unique to this installation."""
+def uid_of(kind, row_id):
+    """`kind-id@host`: stable for the row's whole life and unique to this installation."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "pbflow"
-    return f"meeting-{meeting.id}@{host}"
+    return f"{kind}-{row_id}@{host}"
+
+
+def sequence_since(changed):
+    """SEQUENCE for a row last changed at `changed` (naive UTC): it grows with every change."""
+    return max(int((changed - SEQUENCE_EPOCH).total_seconds()), 0)
+
+
+def calendar_of(events, prodid, name=None):
+    """A whole VCALENDAR of these VEVENTs, ready to send as text/calendar; no events gives a valid empty one."""
+    from icalendar import Calendar  # on first use: ~4 MB a server process rarely needs
+
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name is not None:
+        calendar.add("x-wr-calname", str(name))
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def uid(meeting):
+    return uid_of("meeting", meeting.id)
 
 
 def sequence(meeting):
-    changed = meeting.updated_at or meeting.created_at or SEQUENCE_EPOCH
-    return max(int((changed - SEQUENCE_EPOCH).total_seconds()), 0)
+    return sequence_since(meeting.updated_at or meeting.created_at or SEQUENCE_EPOCH)
 
 
 def location(meeting, url):
@@ -88,16 +113,6 @@ def meeting_event(meeting, now=None):
 
 
 def calendar_bytes(meetings, name, now=None):
-    """A whole VCALENDAR, ready to send as text/calendar; no meetings gives a valid empty calendar."""
-    from icalendar import Calendar  # on first use: ~4 MB a server process rarely needs
-
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", str(name))
+    """The feed of these meetings, named `name` in the calendar app."""
     now = now or utcnow()
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, now))
-    return calendar.to_ical()
+    return calendar_of((meeting_event(meeting, now) for meeting in meetings), PRODID, name)

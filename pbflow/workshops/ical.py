@@ -3,26 +3,22 @@
 The UID is stable for the booking's whole life; a cancelled booking (or slot) is sent with
 STATUS:CANCELLED so calendar apps strike it out instead of keeping it."""
 
-from urllib.parse import urlsplit
-
-from flask import current_app
 from flask_babel import gettext as _
 
 from pbflow.core.database import utcnow
 from pbflow.core.urls import external_url
-from pbflow.meetings.ical import as_utc
+from pbflow.meetings.ical import as_utc, calendar_of, uid_of
 from pbflow.workshops.models import BookingStatus, SlotStatus
 
 PRODID = "-//pbflow//Consultations//PL"
 
 
 def uid(booking):
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "pbflow"
-    return f"consultation-booking-{booking.id}@{host}"
+    return uid_of("consultation-booking", booking.id)
 
 
 def booking_bytes(booking, slot, proposal, unit, now=None):
-    from icalendar import Calendar, Event  # on first use: ~4 MB a server process rarely needs
+    from icalendar import Event  # on first use: ~4 MB a server process rarely needs
 
     cancelled = booking.state is BookingStatus.CANCELLED or slot.state is SlotStatus.CANCELLED
     page = external_url("consultations.mine")
@@ -45,10 +41,4 @@ def booking_bytes(booking, slot, proposal, unit, now=None):
     parts.append(_("Your consultations:") + " " + page)
     event.add("description", "\n\n".join(parts))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return calendar_of([event], PRODID)

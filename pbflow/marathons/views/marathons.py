@@ -13,7 +13,7 @@ from pbflow.editions import services as editions
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.marathons import bookings, ical, listing, marathons, policy
-from pbflow.marathons.forms_marathons import (
+from pbflow.marathons.forms.marathons import (
     BookingForm,
     ButtonForm,
     HelperForm,

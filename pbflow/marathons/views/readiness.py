@@ -12,8 +12,8 @@ from pbflow.core.permissions import authorize, signed_in
 from pbflow.core.urls import database_id
 from pbflow.extensions import db
 from pbflow.feedback import policy as feedback_policy
-from pbflow.marathons import forms_readiness as forms
 from pbflow.marathons import policy, readiness, supporters
+from pbflow.marathons.forms import readiness as forms
 from pbflow.proposals import hooks, rules
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals.views import load_for_change as _load

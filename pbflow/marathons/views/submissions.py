@@ -10,7 +10,7 @@ from pbflow.core.permissions import authorize, signed_in
 from pbflow.core.urls import database_id
 from pbflow.extensions import db
 from pbflow.marathons import desk, policy, submissions
-from pbflow.marathons.forms_submissions import RecordForm, UndoForm, WalkInForm, WalkInSearchForm
+from pbflow.marathons.forms.submissions import RecordForm, UndoForm, WalkInForm, WalkInSearchForm
 from pbflow.proposals import policy as proposal_policy
 from pbflow.proposals import rules as proposal_rules
 from pbflow.proposals import transitions

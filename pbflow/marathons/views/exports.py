@@ -16,7 +16,7 @@ from pbflow.editions import services as editions_services
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.marathons import downloads, outcomes, policy
-from pbflow.marathons.forms_outcomes import SubmittedFilterForm, outcome_form
+from pbflow.marathons.forms.outcomes import SubmittedFilterForm, outcome_form
 from pbflow.proposals.models import Proposal
 
 bp = Blueprint("exports", __name__, url_prefix="/marathons")

@@ -1,7 +1,7 @@
 """Forms of marathons, their times and helpers, and booking. Labels are lazy; people type Kraków time.
 
 The rules that need the database or the edition (the day's range, seats already booked) are in
-marathons.py and bookings.py; their refusals are shown beside the field they name."""
+pbflow/marathons/marathons.py and bookings.py; their refusals are shown beside the field they name."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

@@ -1,0 +1,1 @@
+"""Stage IV forms, one module for each group of pages in views/."""
