@@ -10,7 +10,7 @@ from pbflow.extensions import db
 from pbflow.meetings import signups
 from pbflow.meetings.forms.day import ButtonForm, SignupForm
 from pbflow.meetings.models import SignupStatus
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 
 
 def _actor():

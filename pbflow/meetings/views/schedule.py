@@ -24,7 +24,7 @@ from pbflow.meetings.forms.schedule import (
     VenueForm,
 )
 from pbflow.meetings.models import Venue
-from pbflow.meetings.views import bp, load_meeting
+from pbflow.meetings.views.pages import bp, load_meeting
 
 nav_item("meetings.index", _l("Meetings"), 15)
 

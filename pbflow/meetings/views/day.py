@@ -12,7 +12,7 @@ from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.meetings import ideas, policy, records
 from pbflow.meetings.forms import day as forms
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 from pbflow.proposals.services import ProposalError
 
 SECTIONS = {"attendance": "meetings/_attendance.html", "needs": "meetings/_needs.html",

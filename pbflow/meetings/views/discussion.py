@@ -15,7 +15,7 @@ from pbflow.core.permissions import authorize, public, signed_in
 from pbflow.extensions import db
 from pbflow.meetings import discussion, policy
 from pbflow.meetings.forms import discussion as forms
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 
 
 def _actor():
