@@ -100,7 +100,14 @@ def _register_blueprints(app):
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
     from pbflow.home.views import bp as home_bp
-    from pbflow.meetings.views import bp as meetings_bp
+
+    # The meetings blueprint's routes live in several modules; each must be imported before it is registered.
+    from pbflow.meetings.views import day as _meeting_day  # noqa: F401
+    from pbflow.meetings.views import discussion as _meeting_discussion  # noqa: F401
+    from pbflow.meetings.views import feeds as _meeting_feeds  # noqa: F401
+    from pbflow.meetings.views import schedule as _meeting_schedule  # noqa: F401
+    from pbflow.meetings.views import signups as _meeting_signups  # noqa: F401
+    from pbflow.meetings.views.pages import bp as meetings_bp
     from pbflow.past_results.views import bp as past_results_bp
     from pbflow.proposals.views import bp as proposals_bp
     from pbflow.proposals.views_authors import bp as proposal_authors_bp

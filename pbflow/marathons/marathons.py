@@ -32,7 +32,7 @@ from pbflow.marathons.models import (
     MarathonSlot,
     MarathonStatus,
 )
-from pbflow.meetings.forms import to_utc, to_warsaw
+from pbflow.meetings.forms.schedule import to_utc, to_warsaw
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000

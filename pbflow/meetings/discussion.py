@@ -30,7 +30,7 @@ from pbflow.core.database import utcnow
 from pbflow.core.i18n import local_datetime
 from pbflow.extensions import db
 from pbflow.meetings import policy
-from pbflow.meetings.forms_discussion import FormsOnPage
+from pbflow.meetings.forms.discussion import FormsOnPage
 from pbflow.meetings.models import Comment, Idea, IdeaSupport, MeetingStatus
 
 THREADS_PER_PAGE = 100

@@ -115,7 +115,7 @@ def page_context(meeting, user, context):
               "attendance_closed": attendance_closed(meeting), "ATTENDANCE_OPENS_BEFORE": ATTENDANCE_OPENS_BEFORE}
     result.update(ideas_module.draft_context(meeting, user, may_manage))
     if may_manage and meeting.state is not MeetingStatus.CANCELLED:
-        from pbflow.meetings import forms_day as forms
+        from pbflow.meetings.forms import day as forms
 
         attendees = [] if meeting.is_online else confirmed_signups(meeting)
         result.update(

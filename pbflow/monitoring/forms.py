@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
-from pbflow.meetings.forms import CHOOSE_FROM_LIST, _Date
+from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date
 from pbflow.monitoring.models import (
     LED_BY_MAX,
     NAME_MAX,

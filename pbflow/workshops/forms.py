@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
-from pbflow.meetings.forms import CHOOSE_FROM_LIST, _Date, _Time, to_utc, to_warsaw
+from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_utc, to_warsaw
 from pbflow.workshops import consultations, workshops
 from pbflow.workshops.models import ONLINE_URL_MAX, PLACE_MAX, WORKSHOP_TEXT_MAX
 

@@ -8,7 +8,7 @@ from pbflow.core import clock
 from pbflow.core.models import AuditEvent, Notification
 from pbflow.extensions import db
 from pbflow.marathons.models import Marathon, MarathonBooking, MarathonHelper, MarathonSlot
-from pbflow.meetings.forms import to_warsaw
+from pbflow.meetings.forms.schedule import to_warsaw
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ def test_the_meeting_feed_reads_indexes(meetings, client):
 
 def test_the_venues_read_their_index(sqlite_app, client, login, people, districts):
     """/meetings/venues (coordinators, ambassadors), by name; table: venues."""
-    from pbflow.meetings.views_schedule import VENUES_PAGE
+    from pbflow.meetings.views.schedule import VENUES_PAGE
 
     _insert(sqlite_app, Venue, [{"name": f"Dom Kultury {n:03d}", "name_key": f"dom kultury {n:03d}",
                                  "address": f"ul. Długa {n}", "district_id": districts[n % 18].id}

@@ -13,7 +13,7 @@ from pbflow.core.fields import at_most, strip
 from pbflow.core.urls import DATABASE_ID_MAX
 from pbflow.marathons import marathons as rules
 from pbflow.marathons.models import ONLINE_URL_MAX, PLACE_MAX, REASON_MAX
-from pbflow.meetings.forms import CHOOSE_FROM_LIST, _Date, _Time, to_warsaw
+from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_warsaw
 from pbflow.workshops.forms import web_address
 
 NUMBER_MESSAGE = _l("Give a number from %(min)s to %(max)s.")

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
 from pbflow.marathons.models import REASON_MAX, REFERENCE_MAX
-from pbflow.meetings.forms import CHOOSE_FROM_LIST, _Date, _Time, to_utc
+from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_utc
 
 SEARCH_MAX = 200
 

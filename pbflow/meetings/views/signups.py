@@ -8,9 +8,9 @@ from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.permissions import signed_in
 from pbflow.extensions import db
 from pbflow.meetings import signups
-from pbflow.meetings.forms_day import ButtonForm, SignupForm
+from pbflow.meetings.forms.day import ButtonForm, SignupForm
 from pbflow.meetings.models import SignupStatus
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 
 
 def _actor():

@@ -14,7 +14,7 @@ from pbflow.editions.models import Area, District
 from pbflow.extensions import db
 from pbflow.meetings import calendar, ical
 from pbflow.meetings.models import MeetingFormat
-from pbflow.meetings.views import bp, load_meeting
+from pbflow.meetings.views.pages import bp, load_meeting
 
 
 class BadFilter(ValueError):

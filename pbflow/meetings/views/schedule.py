@@ -17,9 +17,14 @@ from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Edition, Stage
 from pbflow.extensions import db
 from pbflow.meetings import calendar, policy, services
-from pbflow.meetings.forms import CalendarFilterForm, CancelMeetingForm, MeetingForm, VenueForm
+from pbflow.meetings.forms.schedule import (
+    CalendarFilterForm,
+    CancelMeetingForm,
+    MeetingForm,
+    VenueForm,
+)
 from pbflow.meetings.models import Venue
-from pbflow.meetings.views import bp, load_meeting
+from pbflow.meetings.views.pages import bp, load_meeting
 
 nav_item("meetings.index", _l("Meetings"), 15)
 

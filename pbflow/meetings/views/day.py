@@ -10,9 +10,9 @@ from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.permissions import authorize, signed_in
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
-from pbflow.meetings import forms_day as forms
 from pbflow.meetings import ideas, policy, records
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.forms import day as forms
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 from pbflow.proposals.services import ProposalError
 
 SECTIONS = {"attendance": "meetings/_attendance.html", "needs": "meetings/_needs.html",

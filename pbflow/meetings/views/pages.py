@@ -1,7 +1,8 @@
-"""The meetings blueprint: the calendar, a page per meeting, scheduling.
+"""The meetings blueprint, its shared loaders and the meeting's page.
 
-Sign-ups, the meeting day and online discussions are views on this blueprint
-in their own modules (imported at the end)."""
+The calendar and scheduling, sign-ups, the meeting day, online discussions and the feeds are views on
+this blueprint in the other modules of this sub-package; they import it from here, and pbflow's
+`_register_blueprints` imports them all before registering it."""
 
 from flask import Blueprint, abort
 from flask_login import current_user
@@ -45,11 +46,3 @@ def show(meeting_id):
     meeting = load_meeting(meeting_id)
     return render("meetings/show.html", **page_context(meeting))
 
-
-from pbflow.meetings import (  # noqa: E402, F401
-    views_day,
-    views_discussion,
-    views_feeds,
-    views_schedule,
-    views_signups,
-)

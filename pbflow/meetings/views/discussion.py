@@ -14,8 +14,8 @@ from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.permissions import authorize, public, signed_in
 from pbflow.extensions import db
 from pbflow.meetings import discussion, policy
-from pbflow.meetings import forms_discussion as forms
-from pbflow.meetings.views import bp, load_meeting, page_context
+from pbflow.meetings.forms import discussion as forms
+from pbflow.meetings.views.pages import bp, load_meeting, page_context
 
 
 def _actor():
