@@ -109,11 +109,12 @@ def _register_blueprints(app):
     from pbflow.meetings.views import signups as _meeting_signups  # noqa: F401
     from pbflow.meetings.views.pages import bp as meetings_bp
     from pbflow.past_results.views import bp as past_results_bp
-    from pbflow.proposals.views import bp as proposals_bp
-    from pbflow.proposals.views_authors import bp as proposal_authors_bp
-    from pbflow.proposals.views_history import bp as proposal_history_bp
-    from pbflow.proposals.views_lists import bp as proposal_lists_bp
-    from pbflow.proposals.views_transitions import bp as proposal_transitions_bp
+    from pbflow.proposals.views import drafting as _drafting  # noqa: F401  (routes on proposals_bp)
+    from pbflow.proposals.views.authors import bp as proposal_authors_bp
+    from pbflow.proposals.views.history import bp as proposal_history_bp
+    from pbflow.proposals.views.lists import bp as proposal_lists_bp
+    from pbflow.proposals.views.pages import bp as proposals_bp
+    from pbflow.proposals.views.transitions import bp as proposal_transitions_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(home_bp)

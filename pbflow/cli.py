@@ -12,7 +12,7 @@ from pbflow.extensions import db
 from pbflow.marathons import reminders as marathon_reminders
 from pbflow.marathons import supporters
 from pbflow.meetings import reminders
-from pbflow.proposals import bench_data
+from pbflow.proposals.bench import data as bench_data
 
 
 @click.command("seed-demo")

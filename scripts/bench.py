@@ -28,7 +28,9 @@ from pbflow.editions import services as editions
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.monitoring.models import Indicator
-from pbflow.proposals import bench_data, bench_load, bench_monitoring
+from pbflow.proposals.bench import data as bench_data
+from pbflow.proposals.bench import load as bench_load
+from pbflow.proposals.bench import monitoring as bench_monitoring
 from pbflow.proposals.models import Proposal, ProposalAuthor
 
 NEXT_PAGE = re.compile(r'<a rel="next" href="([^"]+)"')

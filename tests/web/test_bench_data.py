@@ -10,7 +10,8 @@ from pbflow.demo import marathons as demo_marathons
 from pbflow.demo import proposals as demo_proposals
 from pbflow.editions import services as editions
 from pbflow.extensions import db
-from pbflow.proposals import bench_data, search
+from pbflow.proposals import search
+from pbflow.proposals.bench import data as bench_data
 from pbflow.proposals.costs import CostLine
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
 

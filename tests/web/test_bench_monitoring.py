@@ -12,7 +12,8 @@ from pbflow.meetings.models import Meeting, MeetingSignup
 from pbflow.monitoring import services as monitoring
 from pbflow.monitoring.models import Activity, Indicator, Measurement
 from pbflow.monitoring.sources import SOURCES, Period, Scope, as_number
-from pbflow.proposals import bench_data, bench_monitoring
+from pbflow.proposals.bench import data as bench_data
+from pbflow.proposals.bench import monitoring as bench_monitoring
 from pbflow.proposals.models import Proposal
 
 MODELS = {"indicators": Indicator, "measurements": Measurement, "meetings": Meeting, "sign-ups": MeetingSignup,

@@ -9,9 +9,10 @@ import pytest
 from pbflow.accounts.models import User
 from pbflow.core.i18n import format_pln
 from pbflow.extensions import db
-from pbflow.proposals import costs, views_history
+from pbflow.proposals import costs
 from pbflow.proposals import services as proposals
 from pbflow.proposals.models import DraftVisibility, Proposal
+from pbflow.proposals.views import history as views_history
 
 
 @pytest.fixture

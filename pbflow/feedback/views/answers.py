@@ -15,7 +15,7 @@ from pbflow.extensions import db
 from pbflow.feedback import answers, rounds, sections  # noqa: F401  (rounds and sections register hooks)
 from pbflow.feedback.forms.answers import AnswerForm
 from pbflow.feedback.models import AnswerKind
-from pbflow.proposals.views import load_visible, page_context
+from pbflow.proposals.views.pages import load_visible, page_context
 
 bp = Blueprint("answers", __name__, url_prefix="/proposals")
 

@@ -16,7 +16,7 @@ from pbflow.marathons import policy, readiness, supporters
 from pbflow.marathons.forms import readiness as forms
 from pbflow.proposals import hooks, rules
 from pbflow.proposals import policy as proposal_policy
-from pbflow.proposals.views import load_for_change as _load
+from pbflow.proposals.views.pages import load_for_change as _load
 
 bp = Blueprint("readiness", __name__, url_prefix="/proposals")
 

@@ -21,8 +21,8 @@ from pbflow.core.security import pages_by_cursor
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
-from pbflow.proposals import forms_lists as forms
 from pbflow.proposals import policy, queries_lists
+from pbflow.proposals.forms import lists as forms
 from pbflow.proposals.models import DraftVisibility
 
 bp = Blueprint("proposal_lists", __name__, url_prefix="/proposals")

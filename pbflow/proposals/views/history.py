@@ -11,7 +11,7 @@ from pbflow.core.permissions import public
 from pbflow.extensions import db
 from pbflow.proposals import costs, history, queries
 from pbflow.proposals import services as proposals
-from pbflow.proposals.views import load_visible
+from pbflow.proposals.views.pages import load_visible
 
 bp = Blueprint("proposal_history", __name__, url_prefix="/proposals")
 

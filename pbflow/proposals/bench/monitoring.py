@@ -8,7 +8,7 @@ decision for some, and about ten indicators (computed ones over most sources, on
 recorded with its measurements). An indicator whose source (and district) the edition already has, as
 the demo edition does, is not added twice.
 
-As bench_data does: rows built in Python, written with Core executemany in batches, one transaction per
+As bench.data does: rows built in Python, written with Core executemany in batches, one transaction per
 batch; explicit ids only where a later row points at them (routings), with PostgreSQL's sequence moved
 on afterwards. Nothing goes through the services, so the loading itself leaves no audit trail.
 """
@@ -31,7 +31,7 @@ from pbflow.meetings.models import Meeting, MeetingSignup
 from pbflow.monitoring.models import RECORDED, Activity, Indicator, Measurement
 from pbflow.monitoring.services import edition_span
 from pbflow.monitoring.sources import SOURCES
-from pbflow.proposals.bench_data import BATCH, _next_id
+from pbflow.proposals.bench.data import BATCH, _next_id
 from pbflow.proposals.models import Proposal, ProposalStatus
 
 S = ProposalStatus
@@ -220,7 +220,7 @@ def _fix_sequences():
 
 def seed(edition, proposal_ids, meetings=MEETINGS, activities=ACTIVITIES, seed_value=2026, echo=print):
     """Add the monitoring load to `edition`, whose bench proposals are `proposal_ids` (a range, as
-    bench_data.seed returns); returns {what: rows added}."""
+    bench.data.seed returns); returns {what: rows added}."""
     started = time.perf_counter()
     rng = random.Random(seed_value)  # noqa: S311 - made-up data, not secrets
     today = clock.today()

@@ -1,9 +1,9 @@
 """Starting and editing a proposal: the form, its live checks and preview, and the conflict page.
 
-Registered on the "proposals" blueprint (imported at the end of views.py). Without JavaScript
-every button posts the whole form: "Add a line", "Remove" and "Preview" show the form again
-(200, nothing saved); saving redirects (303). htmx swaps only the cost editor, the preview or
-the live figures.
+Registered on the "proposals" blueprint of views/pages.py (pbflow/__init__.py imports this module,
+so the routes exist). Without JavaScript every button posts the whole form: "Add a line", "Remove"
+and "Preview" show the form again (200, nothing saved); saving redirects (303). htmx swaps only the
+cost editor, the preview or the live figures.
 """
 
 from flask import flash, request, url_for
@@ -20,9 +20,10 @@ from pbflow.core.permissions import authorize, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area
 from pbflow.extensions import db
-from pbflow.proposals import forms, policy, queries
+from pbflow.proposals import policy, queries
 from pbflow.proposals import services as proposals
-from pbflow.proposals.views import bp, load_visible
+from pbflow.proposals.forms import proposal as forms
+from pbflow.proposals.views.pages import bp, load_visible
 
 nav_item("proposals.new", _l("Write a proposal"), 14, lambda user: user.is_authenticated)
 

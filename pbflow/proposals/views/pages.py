@@ -53,6 +53,3 @@ def show(proposal_id):
     proposal = load_visible(proposal_id)
     return render("proposals/show.html", **page_context(proposal))
 
-
-# Starting and editing proposals live in their own module, on this blueprint.
-from pbflow.proposals import views_drafting  # noqa: E402, F401

@@ -8,11 +8,11 @@ from pbflow.core.htmx import render, see_other
 from pbflow.core.permissions import authorize, signed_in
 from pbflow.core.urls import external_url
 from pbflow.extensions import db
-from pbflow.proposals import forms_authors as forms
 from pbflow.proposals import invitations, policy
+from pbflow.proposals.forms import authors as forms
 from pbflow.proposals.models import AuthorRole, DraftVisibility
 from pbflow.proposals.services import NotAllowed, ProposalError
-from pbflow.proposals.views import load_for_change as _load
+from pbflow.proposals.views.pages import load_for_change as _load
 
 bp = Blueprint("proposal_authors", __name__, url_prefix="/proposals")
 

@@ -20,9 +20,9 @@ from pbflow.editions.models import Stage
 from pbflow.extensions import db
 from pbflow.proposals import hooks, policy, queries, search, transitions
 from pbflow.proposals import services as proposals
-from pbflow.proposals.forms_transitions import FORMS, MergeSearchForm
+from pbflow.proposals.forms.transitions import FORMS, MergeSearchForm
 from pbflow.proposals.models import Proposal, ProposalStatus
-from pbflow.proposals.views import load_visible, page_context
+from pbflow.proposals.views.pages import load_visible, page_context
 
 bp = Blueprint("proposal_transitions", __name__, url_prefix="/proposals")
 

@@ -1,0 +1,1 @@
+"""Benchmarks only (scripts/bench, seed-bench): bulk data, the bare baseline page, gunicorn load."""

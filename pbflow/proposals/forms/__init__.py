@@ -1,0 +1,1 @@
+"""Proposal forms: the proposal and its cost lines, authors, list filters, transitions."""
