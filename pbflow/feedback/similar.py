@@ -77,7 +77,7 @@ CLOSE_THRESHOLD = 0.6  # a city-wide proposal beside a district one (or the othe
 # there); newest first keeps the current edition's, which is where the candidates must come from.
 FTS_CANDIDATES = 2000
 FTS_QUERY = ("SELECT rowid AS id, bm25(proposals_fts, 10.0, 4.0, 1.0) AS rank "
-             "FROM proposals_fts WHERE proposals_fts MATCH :match ORDER BY rowid DESC LIMIT :candidates")
+             "FROM proposals_fts WHERE proposals_fts MATCH :match ORDER BY rowid DESC LIMIT 2000")  # FTS_CANDIDATES
 
 # Endings of Polish nouns and adjectives, longest first; cut once, leaving at least MIN_STEM letters.
 SUFFIXES = tuple(sorted((
@@ -165,8 +165,7 @@ def _text_match(stems, key):
     PostgreSQL: (condition, rank) on the proposals row itself (its stored tsvector, GIN-indexed)."""
     if db.session.get_bind().dialect.name == "sqlite":
         terms = " OR ".join(search._sqlite_term(s) for s in stems)  # "ł" variants for the unicode61 index
-        fts = text(FTS_QUERY).bindparams(bindparam("match", "{title summary} : (" + terms + ")", unique=True),
-                                         bindparam("candidates", FTS_CANDIDATES, unique=True))
+        fts = text(FTS_QUERY).bindparams(bindparam("match", "{title summary} : (" + terms + ")", unique=True))
         found = fts.columns(id=db.Integer, rank=db.Float).subquery(f"found_{key}")
         return found, found.c.id == Proposal.id, found.c.rank
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
@@ -205,21 +204,11 @@ def _part(for_id, edition_id, stems, key, place, limit, visible, exclude=None):
     found, matching, rank = _text_match(stems, key)
     query = select(literal(for_id).label("for_id"), Proposal.id, Proposal.title, Proposal.summary,
                    Proposal.status, Proposal.scope, Proposal.district_id)
-    if found is None:
-        # PostgreSQL: as FTS_QUERY on SQLite, only the newest FTS_CANDIDATES matches are ranked (ts_rank
-        # over every match of a common stem made the author's proposal page 285 ms at 100,000 proposals).
-        newest = select(Proposal.id).where(matching, Proposal.edition_id == edition_id,
-                                           Proposal.status.in_(LIVE), place, visible)
-        if exclude is not None:
-            newest = newest.where(Proposal.id != exclude)
-        newest = newest.order_by(Proposal.id.desc()).limit(FTS_CANDIDATES).subquery(f"n_{key}")
-        inner = query.join(newest, newest.c.id == Proposal.id)
-    else:
-        query = query.join(found, matching)
-        if exclude is not None:
-            query = query.where(Proposal.id != exclude)
-        inner = query.where(Proposal.edition_id == edition_id, Proposal.status.in_(LIVE), place, visible)
-    inner = inner.order_by(rank, Proposal.id).limit(limit).subquery(f"c_{key}")
+    query = query.where(matching) if found is None else query.join(found, matching)
+    if exclude is not None:
+        query = query.where(Proposal.id != exclude)
+    inner = (query.where(Proposal.edition_id == edition_id, Proposal.status.in_(LIVE), place, visible)
+             .order_by(rank, Proposal.id).limit(limit)).subquery(f"c_{key}")
     return select(*inner.c).select_from(inner)
 
 

@@ -257,20 +257,3 @@ def test_html_in_a_title_is_escaped(app, client, login, english, edition, make_p
     page = client.get(f"/proposals/{mine.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
-
-
-def test_only_the_newest_matches_are_ranked_so_a_common_word_costs_the_same_in_any_table(
-        app, edition, make_proposal, people, monkeypatch):
-    """A common stem matches a seventh of a large edition; ranking every match grew the proposal page with
-    the table. Both databases rank the newest FTS_CANDIDATES matches: a better but older match drops out."""
-    best_but_oldest = make_proposal(edition, title="Plac zabaw i ławki przy Zielonej", summary="")
-    newer = [make_proposal(edition, title=f"Ławki na skwerze {n}", summary="") for n in range(2)]
-    mine = make_proposal(edition, title="Plac zabaw i ławki przy Zielonej 5", summary="")
-    coordinator = people["coordinator"]
-    with app.test_request_context():
-        everything = titles(similar.similar_to(loaded(mine.id), viewer=db.session.merge(coordinator)))
-        monkeypatch.setattr(similar, "FTS_CANDIDATES", 2)
-        newest_two = titles(similar.similar_to(loaded(mine.id), viewer=db.session.merge(coordinator)))
-    assert everything[0] == best_but_oldest.title
-    assert best_but_oldest.title not in newest_two
-    assert set(newest_two) <= {p.title for p in newer}
