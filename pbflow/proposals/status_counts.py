@@ -10,6 +10,7 @@ each other instead of deadlocking. Created after the tables (create_all or the m
 from sqlalchemy import event, select
 
 from pbflow.extensions import db
+from pbflow.proposals.models import ProposalStatusCount
 
 _SQLITE_ADD = ("INSERT INTO proposal_status_counts (edition_id, status, proposals) "
                "VALUES (NEW.edition_id, NEW.status, 1) "
@@ -44,7 +45,7 @@ BEGIN
     RETURN NULL;
 END $$"""
 POSTGRESQL_TRIGGERS = {
-    "proposal_status_counts_insert_delete": "AFTER INSERT OR DELETE ON proposals",
+    "proposal_status_counts_insert_delete": "AFTER INSERT OR DELETE ON proposals FOR EACH ROW",
     "proposal_status_counts_update": (
         "AFTER UPDATE OF status, edition_id ON proposals "
         "FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status "
@@ -63,9 +64,7 @@ def install(connection):
     else:
         connection.exec_driver_sql(POSTGRESQL_FUNCTION)
         for name, when in POSTGRESQL_TRIGGERS.items():
-            each_row = "" if "FOR EACH ROW" in when else " FOR EACH ROW"
-            connection.exec_driver_sql(
-                f"CREATE TRIGGER {name} {when}{each_row} EXECUTE FUNCTION pbflow_proposal_status_counts()")
+            connection.exec_driver_sql(f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION pbflow_proposal_status_counts()")
 
 
 def recount(connection):
@@ -86,8 +85,6 @@ def uninstall(connection):
 
 def of_edition(edition_id):
     """{status value: number} of one edition's proposals, from the kept counts (one primary-key range)."""
-    from pbflow.proposals.models import ProposalStatusCount
-
     rows = db.session.execute(select(ProposalStatusCount.status, ProposalStatusCount.proposals)
                               .where(ProposalStatusCount.edition_id == edition_id))
     return {status: n for status, n in rows if n}
