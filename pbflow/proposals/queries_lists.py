@@ -13,6 +13,10 @@ before it. Each sort is read from an index in its order (tests/web/test_list_que
   to a page, merged (at most statuses × page size rows are sorted);
 - relevance (when searching): (rank, id) over the full-text matches.
 
+A search takes the newest search.LIST_MATCHES matches that pass the filters (found newest first in the
+full-text index, each filter checked by primary key) and sorts only those, in any order: ranking or sorting
+every match of a common word grew the page with the table. Page.more_matches says when there were more.
+
 The lists show no "N proposals found": counting every match would read them all on every page. The
 coordinators' per-status counts stay (see status_counts); "My proposals" counts one person's authorships.
 """
@@ -81,6 +85,7 @@ class Page:
     items: list
     next_cursor: str | None
     first: bool
+    more_matches: bool = False  # a search found more than search.LIST_MATCHES: only the newest are listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +156,8 @@ def _listed(rows):
     return listed
 
 
-def _narrowed(query, filters, with_status=True, found=None):
-    """The filters as WHERE clauses, and the search subquery (or None)."""
+def _where(query, filters, with_status=True):
+    """The filters as WHERE clauses."""
     if filters.public_only:
         query = query.where(Proposal.is_public.is_(True))
     if filters.author_id is not None:
@@ -168,10 +173,23 @@ def _narrowed(query, filters, with_status=True, found=None):
         query = query.where(Proposal.scope == filters.scope)
     if with_status and filters.status:
         query = query.where(Proposal.status == filters.status)
-    found = search.matches(filters.text) if found is None else found
-    if found is not None:
-        query = query.join(found, found.c.id == Proposal.id)
-    return query, found
+    return query
+
+
+def _found(filters, with_status=True):
+    """The search's (id, rank, found) subquery: the newest LIST_MATCHES matches that pass the filters; None
+    without words to search."""
+    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, with_status),
+                          limit=search.LIST_MATCHES)
+
+
+def _narrowed(query, filters, with_status=True, found=None):
+    """The filters as WHERE clauses or, when searching, the join to the matches (which passed them already),
+    and the search subquery (or None)."""
+    found = _found(filters, with_status) if found is None else found
+    if found is None:
+        return _where(query, filters, with_status), None
+    return query.join(found, found.c.id == Proposal.id), found
 
 
 # --- the sort keys and the cursor ------------------------------------------------------
@@ -290,15 +308,16 @@ def parse_cursor(text, sort):
 
 def page(filters, cursor=None, size=25):
     """One page of the list: the rows after the cursor in the chosen order. BadCursor for a damaged cursor."""
-    found = search.matches(filters.text)
+    found = _found(filters)
     sort = effective_sort(filters.sort, found is not None)
     after = parse_cursor(cursor, sort)
     keys = _keys(sort, found)
+    key_columns = [key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1])]
     if sort == STATUS and found is None:
         rows = _by_status(filters, after, size)
     else:
-        query, _found = _narrowed(
-            select(*ROW_COLUMNS, *(key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1]))),
+        query, _found_again = _narrowed(
+            select(*ROW_COLUMNS, *key_columns, *([found.c.found] if found is not None else [])),
             filters, found=found)
         if after is not None:
             query = query.where(_after(keys, after))
@@ -307,8 +326,9 @@ def page(filters, cursor=None, size=25):
     next_cursor = None
     if len(rows) > size:
         last = rows[size - 1]
-        next_cursor = encode_cursor(sort, [*last[len(ROW_COLUMNS):], last[0]])
-    return Page(_listed(rows[:size]), next_cursor, after is None)
+        next_cursor = encode_cursor(sort, [*last[len(ROW_COLUMNS):len(ROW_COLUMNS) + len(key_columns)], last[0]])
+    more = found is not None and bool(rows) and rows[0][-1] > search.LIST_MATCHES
+    return Page(_listed(rows[:size]), next_cursor, after is None, more)
 
 
 def _by_status(filters, after, size):
@@ -338,22 +358,35 @@ def authored_count(user_id):
                              .where(ProposalAuthor.user_id == user_id))
 
 
+class StatusCounts(dict):
+    """{status: number}, and whether a search counted only its newest matches (more_matches)."""
+
+    more_matches = False
+
+
 def status_counts(filters):
     """{status: number} under every filter but the status itself.
 
     A whole edition's counts are read from the counts its triggers keep (status_counts.py): one edition can
-    hold any number of proposals. Narrower lists (a district, an area, a scope, a search) count their rows
-    in one grouped query over the (edition_id, district_id, status) index or the matches: they grow with
-    what they show, not with the table.
+    hold any number of proposals. Narrower lists (a district, an area, a scope) count their rows in one
+    grouped query over the (edition_id, district_id, status) index, a search its newest search.LIST_MATCHES
+    matches (which carry their status): they grow with what they show, not with the table.
     """
-    counts = dict.fromkeys(ProposalStatus, 0)
+    counts = StatusCounts.fromkeys(ProposalStatus, 0)
     if filters.edition_id and not (filters.district_id or filters.area_id or filters.scope or filters.text
                                    or filters.public_only or filters.author_id is not None):
         kept = status_counts_kept.of_edition(filters.edition_id)
         counts.update({ProposalStatus(status): n for status, n in kept.items()})
         return counts
-    query, _found = _narrowed(select(Proposal.status, func.count()).select_from(Proposal), filters, with_status=False)
-    counts.update({ProposalStatus(status): n for status, n in db.session.execute(query.group_by(Proposal.status))})
+    found = search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(
+        Proposal.status), limit=search.LIST_MATCHES)
+    if found is None:
+        query = _where(select(Proposal.status, func.count(), literal(0)), filters, False).group_by(Proposal.status)
+    else:  # the matches carry their status: no join back to proposals
+        query = select(found.c.status, func.count(), func.max(found.c.found)).group_by(found.c.status)
+    for status, n, found_count in db.session.execute(query):
+        counts[ProposalStatus(status)] = n
+        counts.more_matches = counts.more_matches or found_count > search.LIST_MATCHES
     return counts
 
 

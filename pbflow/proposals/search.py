@@ -8,7 +8,7 @@ tables (create_all or the migration) and dropped with them.
 
 import re
 
-from sqlalchemy import Double, event, func, literal_column, select, text
+from sqlalchemy import Double, column, event, func, literal_column, select, table, text
 
 from pbflow.extensions import db
 
@@ -23,6 +23,11 @@ MAX_WORD = 40  # letters of a word kept: no Polish word is longer, and a pasted 
 # unicode61 strips diacritics that Unicode decomposes (ą, ć, ę, ń, ó, ś, ź, ż) but not "ł", which
 # has no decomposition; a typed "l" is therefore also tried as "ł", for up to this many l's a word.
 MAX_L_VARIANTS = 4
+# A list's search looks at this many matches of its filters, the newest: ranking (bm25, ts_rank) or sorting
+# every match of a common word grew the page with the table (66 ms for "zielen" among 100,000 proposals,
+# 47,000 matches). A search that finds more says so and asks for another word or filter (_list_results.html).
+LIST_MATCHES = 1000
+_FTS = table(FTS_TABLE, column("rowid"))
 
 
 def words(query):
@@ -109,27 +114,50 @@ def _sqlite_term(term):
     return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
 
 
-def matches(query):
+def matches(query, narrow=None, limit=None):
     """A subquery of (id, rank) for proposals matching every word as a prefix; lower rank is better.
 
-    None when the query has no words, so callers can skip the filter.
+    None when the query has no words, so callers can skip the filter. With `limit`, only the newest `limit`
+    matches that `narrow` lets through (a function adding a list's filters to a SELECT over proposals), and
+    a third column, `found`, that is `limit` + 1 when there were more; the cost then grows with `limit`,
+    not with how many proposals contain the words.
     """
     terms = words(query)
     if not terms:
         return None
+    from pbflow.proposals.models import Proposal
+
     if db.session.get_bind().dialect.name == "sqlite":
         # Every word quoted (no FTS syntax from users) and matched as a prefix: "zielen" finds "zieleni".
         match = " AND ".join(_sqlite_term(term) for term in terms)
-        fts = text("SELECT rowid AS id, bm25(proposals_fts, 10.0, 4.0, 1.0) AS rank "
-                   "FROM proposals_fts WHERE proposals_fts MATCH :match").bindparams(match=match)
-        return fts.columns(id=db.Integer, rank=db.Float).subquery("search")
-    from pbflow.proposals.models import Proposal
-
+        if limit is None:
+            fts = text("SELECT rowid AS id, bm25(proposals_fts, 10.0, 4.0, 1.0) AS rank "
+                       "FROM proposals_fts WHERE proposals_fts MATCH :match").bindparams(match=match)
+            return fts.columns(id=db.Integer, rank=db.Float).subquery("search")
+        # The index's matches newest first (ORDER BY rowid DESC is served by FTS5 itself), each checked
+        # against the list's filters by primary key, until `limit` + 1 have passed; bm25 only for those.
+        index = literal_column(FTS_TABLE)
+        newest = (select(Proposal.id.label("id"), func.bm25(index, 10.0, 4.0, 1.0).label("rank"))
+                  .select_from(_FTS).join(Proposal, Proposal.id == _FTS.c.rowid)
+                  .where(index.op("MATCH")(match)).order_by(_FTS.c.rowid.desc()))
+        return _counted(narrow(newest) if narrow else newest, limit)
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                               func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
     vector = literal_column(f"proposals.{PG_COLUMN}")
     # As double precision: a real comes back rounded to its shortest text, which then no longer equals itself
     # when a list's next page starts after it (queries_lists' cursors).
     rank = (-func.ts_rank(vector, tsquery)).cast(Double)
-    return (select(Proposal.id.label("id"), rank.label("rank"))
-            .where(vector.op("@@")(tsquery)).subquery("search"))
+    found = select(Proposal.id.label("id"), rank.label("rank")).where(vector.op("@@")(tsquery))
+    if limit is None:
+        return found.subquery("search")
+    newest = found.order_by(Proposal.id.desc())
+    return _counted(narrow(newest) if narrow else newest, limit)
+
+
+def _counted(newest, limit):
+    """The first `limit` rows of `newest` (with any columns `narrow` added), each with how many there were
+    up to `limit` + 1 (a window over those rows only, never over all the matches)."""
+    taken = newest.limit(limit + 1).subquery("newest")
+    numbered = select(*taken.c, func.count().over().label("found"),
+                      func.row_number().over(order_by=taken.c.id.desc()).label("n")).subquery("numbered")
+    return (select(*(c for c in numbered.c if c.key != "n")).where(numbered.c.n <= limit)).subquery("search")

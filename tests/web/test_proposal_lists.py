@@ -279,6 +279,58 @@ def test_search_words_that_are_not_words_find_everything(app, client, coordinato
     assert titles(client.get("/proposals/all?q=%22%29%28*%3A")) == ["Plac zabaw"]
 
 
+def test_a_common_word_lists_and_counts_only_its_newest_matches_and_asks_to_narrow(
+        app, client, coordinator, edition, make_edition, make_proposal, monkeypatch):
+    """However many proposals contain a word, a search reads a bounded number of them: the newest matches
+    of the list's filters (older editions' do not take their places), in every sort, and says so."""
+    from pbflow.proposals import search
+
+    monkeypatch.setattr(search, "LIST_MATCHES", 3)
+    benches = [make_proposal(edition, title=f"Ławki w parku {n}", status="ready" if n % 2 else "draft")
+               for n in range(5)]
+    older = make_edition(name="Wspólne Projekty 2025", current=False, open_stage=None)
+    make_proposal(older, title="Ławki w parku z 2025")  # newer than the five, in another edition
+    make_proposal(edition, title="Zieleń przy szkole")
+    notice = "More than 3 proposals contain these words, so only the newest 3 of them are listed and counted."
+    for sort in ("relevance", "title", "changed", "cost", "status"):
+        response = client.get(f"/proposals/all?q=lawki&sort={sort}")
+        assert sorted(titles(response)) == ["Ławki w parku 2", "Ławki w parku 3", "Ławki w parku 4"], sort
+        assert notice in response.get_data(as_text=True)
+    page = client.get("/proposals/all?q=lawki").get_data(as_text=True)
+    assert "Draft: <strong>2</strong>" in page and "Ready to submit: <strong>1</strong>" in page
+    # the status filter picks among the newest matches of that status; the counts still say there are more
+    response = client.get("/proposals/all?q=lawki&status=draft&sort=title")
+    assert titles(response) == ["Ławki w parku 0", "Ławki w parku 2", "Ławki w parku 4"]
+    assert notice in response.get_data(as_text=True)
+    # exactly the limit, or narrowed by another word: every match, and no notice
+    publish(app, *benches[:3])
+    response = client.get("/proposals/?q=lawki&sort=title")
+    assert titles(response) == ["Ławki w parku 0", "Ławki w parku 1", "Ławki w parku 2"]
+    assert "contain these words" not in response.get_data(as_text=True)
+    response = client.get("/proposals/all?q=lawki+parku+1")
+    assert titles(response) == ["Ławki w parku 1"] and "contain these words" not in response.get_data(as_text=True)
+    publish(app, *benches[3:])
+    response = client.get("/proposals/?q=lawki")
+    assert len(titles(response)) == 3
+    assert "so only the newest 3 of them are listed. Add a word" in response.get_data(as_text=True)
+
+
+def test_a_search_pages_through_its_matches_by_cursor(app, client, coordinator, edition, make_proposal, monkeypatch):
+    from pbflow.proposals import search
+
+    monkeypatch.setattr(search, "LIST_MATCHES", 4)
+    app.config["PAGE_SIZE"] = 2
+    for n in range(6):
+        make_proposal(edition, title=f"Chodnik {n}", lines=cost((n + 1) * 100_00))
+    seen, url = [], "/proposals/all?q=chodnik&sort=cost"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        seen += titles(response)
+        url = next_link(response)
+    assert seen == ["Chodnik 5", "Chodnik 4", "Chodnik 3", "Chodnik 2"]
+
+
 # --- the public list ------------------------------------------------------------------------
 
 def test_the_public_list_filters_by_edition_district_status_and_words(app, client, edition, make_edition,

@@ -7,6 +7,7 @@ cursor a 400 with a link to the first page.
 """
 
 from flask import Blueprint, current_app, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +22,7 @@ from pbflow.core.security import pages_by_cursor
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
-from pbflow.proposals import policy, queries_lists
+from pbflow.proposals import policy, queries_lists, search
 from pbflow.proposals.forms import lists as forms
 from pbflow.proposals.models import DraftVisibility
 
@@ -66,6 +67,10 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
     context["page"], status = _page(filters, context)
     if with_counts and context["page"] is not None:
         context["counts"] = queries_lists.status_counts(filters)
+    # The counts take the newest matches too, without the status filter: they may reach the limit alone.
+    context["more_matches"] = context["page"] is not None and (
+        context["page"].more_matches or getattr(context["counts"], "more_matches", False))
+    context["list_matches"] = format_number(search.LIST_MATCHES)
     return render(template, RESULTS, status=status, **context)
 
 
