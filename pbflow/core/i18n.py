@@ -1,14 +1,15 @@
 """Language choice and the locale-aware formatting of money and dates."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel.numbers import format_currency, get_currency_symbol, parse_pattern
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Domain, get_locale, get_timezone, get_translations, to_user_timezone
+from flask_babel import Domain, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from pbflow.extensions import babel
@@ -106,9 +107,22 @@ def local_date(value, format="medium"):  # noqa: A002
     if not value:
         return ""
     if isinstance(value, datetime):  # a stored moment: its day in Warsaw
-        value = to_user_timezone(value)
+        value = _in_zone(value, get_timezone().zone)
     return _formatted_date(value if type(value) is date else date(value.year, value.month, value.day),
                            format or "medium", _current_locale())
+
+
+def _in_zone(moment, zone):
+    """A stored naive-UTC moment in `zone`, by the standard library's zoneinfo (in C): what Flask-Babel's
+    to_user_timezone does through pytz, at a tenth of its cost, for the 25 dates of every list page."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone(zone))
+
+
+@lru_cache(maxsize=8)
+def _zone(name):
+    return ZoneInfo(name)
 
 
 @lru_cache(maxsize=4096)

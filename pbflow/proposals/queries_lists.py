@@ -153,6 +153,8 @@ def _listed(rows):
                 .where(ProposalAuthor.proposal_id.in_(by_id))
                 .order_by(ProposalAuthor.consent_at, ProposalAuthor.user_id)):
             by_id[proposal_id].authors.append(ListedAuthor(role, user_id, name, deleted_at is not None))
+    for proposal in listed:  # the lead first, then co-authors as they agreed: as the rows show them
+        proposal.authors.sort(key=lambda author: author.role != "lead")
     return listed
 
 

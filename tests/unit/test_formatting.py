@@ -104,6 +104,10 @@ def test_a_late_evening_moment_falls_on_the_next_day_in_warsaw(app):
     with app.test_request_context(), force_locale("pl"):
         assert local_datetime(new_year, "yyyy-MM-dd HH:mm") == "2026-01-01 00:30"
         assert local_date(date(2026, 1, 1), "yyyy-MM-dd") == "2026-01-01"
+        assert local_date(new_year, "yyyy-MM-dd") == "2026-01-01"  # a stored moment: its day in Kraków
+        assert local_date(datetime(2026, 7, 14, 22, 30), "yyyy-MM-dd") == "2026-07-15"  # summer time, UTC+2
+        assert local_date(datetime(2026, 7, 14, 21, 30), "yyyy-MM-dd") == "2026-07-14"
+        assert local_date(datetime(2026, 3, 29, 0, 30), "yyyy-MM-dd") == "2026-03-29"  # the night clocks go forward
 
 
 def test_missing_moments_are_shown_as_nothing(app):
