@@ -114,44 +114,39 @@ def _sqlite_term(term):
     return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
 
 
-def matches(query, narrow=None, limit=None):
-    """A subquery of (id, rank) for proposals matching every word as a prefix; lower rank is better.
-
-    None when the query has no words, so callers can skip the filter. With `limit`, only the newest `limit`
-    matches that `narrow` lets through (a function adding a list's filters to a SELECT over proposals), and
-    a third column, `found`, that is `limit` + 1 when there were more; the cost then grows with `limit`,
+def matches(query, narrow, limit=None):
+    """A subquery of (id, rank, found): the newest `limit` (default LIST_MATCHES) proposals matching every word
+    as a prefix that `narrow` lets through (a function adding a list's filters to a SELECT over proposals),
+    ranked (lower rank is better); `found` is `limit` + 1 when there were more. The cost grows with `limit`,
     not with how many proposals contain the words.
+
+    None when the query has no words, so callers can skip the filter.
     """
     terms = words(query)
     if not terms:
         return None
     from pbflow.proposals.models import Proposal
 
+    limit = LIST_MATCHES if limit is None else limit
     if db.session.get_bind().dialect.name == "sqlite":
         # Every word quoted (no FTS syntax from users) and matched as a prefix: "zielen" finds "zieleni".
         match = " AND ".join(_sqlite_term(term) for term in terms)
-        if limit is None:
-            fts = text("SELECT rowid AS id, bm25(proposals_fts, 10.0, 4.0, 1.0) AS rank "
-                       "FROM proposals_fts WHERE proposals_fts MATCH :match").bindparams(match=match)
-            return fts.columns(id=db.Integer, rank=db.Float).subquery("search")
         # The index's matches newest first (ORDER BY rowid DESC is served by FTS5 itself), each checked
-        # against the list's filters by primary key, until `limit` + 1 have passed; bm25 only for those.
+        # against the filters by primary key, until `limit` + 1 have passed; bm25 only for those.
         index = literal_column(FTS_TABLE)
         newest = (select(Proposal.id.label("id"), func.bm25(index, 10.0, 4.0, 1.0).label("rank"))
                   .select_from(_FTS).join(Proposal, Proposal.id == _FTS.c.rowid)
                   .where(index.op("MATCH")(match)).order_by(_FTS.c.rowid.desc()))
-        return _counted(narrow(newest) if narrow else newest, limit)
+        return _counted(narrow(newest), limit)
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                               func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
     vector = literal_column(f"proposals.{PG_COLUMN}")
     # As double precision: a real comes back rounded to its shortest text, which then no longer equals itself
     # when a list's next page starts after it (queries_lists' cursors).
     rank = (-func.ts_rank(vector, tsquery)).cast(Double)
-    found = select(Proposal.id.label("id"), rank.label("rank")).where(vector.op("@@")(tsquery))
-    if limit is None:
-        return found.subquery("search")
-    newest = found.order_by(Proposal.id.desc())
-    return _counted(narrow(newest) if narrow else newest, limit)
+    newest = (select(Proposal.id.label("id"), rank.label("rank")).where(vector.op("@@")(tsquery))
+              .order_by(Proposal.id.desc()))
+    return _counted(narrow(newest), limit)
 
 
 def _counted(newest, limit):

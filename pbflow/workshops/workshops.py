@@ -181,16 +181,22 @@ def parse_cursor(text):
 
 
 def find_proposals(user, edition_id, words, limit=SEARCH_LIMIT):
-    """Live proposals of the edition matching the words, that this person may choose from."""
-    found = search.matches(words)
+    """Live proposals of the edition matching the words, that this person may choose from: the best of the
+    newest matches (search.LIST_MATCHES, as the lists search)."""
+    proposal = proposal_models.Proposal
+
+    def choosable(query):
+        query = query.where(proposal.edition_id == edition_id, _live())
+        if not policy.can_see_all_proposals(user):
+            query = query.where(or_(proposal.is_public.is_(True), exists().where(
+                Routing.proposal_id == proposal.id, Routing.unit_id.in_(policy.unit_ids_of(user) or [0]),
+                Routing.status != RoutingStatus.CANCELLED.value)))
+        return query
+
+    found = search.matches(words, narrow=choosable, limit=search.LIST_MATCHES)
     if found is None:
         return []
-    query = (select(proposal_models.Proposal).join(found, found.c.id == proposal_models.Proposal.id)
-             .where(proposal_models.Proposal.edition_id == edition_id, _live()).order_by(found.c.rank, proposal_models.Proposal.id))
-    if not policy.can_see_all_proposals(user):
-        query = query.where(or_(proposal_models.Proposal.is_public.is_(True), exists().where(
-            Routing.proposal_id == proposal_models.Proposal.id, Routing.unit_id.in_(policy.unit_ids_of(user) or [0]),
-            Routing.status != RoutingStatus.CANCELLED.value)))
+    query = select(proposal).join(found, found.c.id == proposal.id).order_by(found.c.rank, proposal.id)
     return db.session.scalars(query.limit(limit)).all()
 
 

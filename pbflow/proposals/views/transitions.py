@@ -181,19 +181,22 @@ def _proposal_page(proposal, status, error):
 
 
 def _merge_candidates(proposal, query_text):
-    """Live proposals of the same edition, by number or words of the title, a page at a time."""
-    query = select(Proposal).where(
-        Proposal.edition_id == proposal.edition_id, Proposal.id != proposal.id,
-        Proposal.status.in_([s.value for s in transitions.LIVE]))
+    """Live proposals of the same edition, by number or words of the title (the newest matches, as the
+    lists search), a page at a time."""
+    def live_in_edition(query):
+        return query.where(Proposal.edition_id == proposal.edition_id, Proposal.id != proposal.id,
+                           Proposal.status.in_([s.value for s in transitions.LIVE]))
+
+    query = live_in_edition(select(Proposal))
     text = (query_text or "").strip().lstrip("#")
     if database_id(text) is not None:
         query = query.where(Proposal.id == database_id(text))
     elif text:
-        found = search.matches(text)
+        found = search.matches(text, narrow=live_in_edition, limit=search.LIST_MATCHES)
         if found is None:
             query = query.where(Proposal.title.icontains(text, autoescape=True))
         else:
-            query = query.join(found, found.c.id == Proposal.id).order_by(found.c.rank)
+            query = select(Proposal).join(found, found.c.id == Proposal.id).order_by(found.c.rank)
     query = query.order_by(Proposal.title, Proposal.id)
     return db.paginate(query, per_page=MERGE_CANDIDATES_PER_PAGE, error_out=False, count=True)
 
