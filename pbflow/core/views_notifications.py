@@ -53,10 +53,11 @@ def mark_all_read():
     return see_other(url_for(".index"))
 
 
-@bp.route("/<int:notification_id>/open")
+@bp.route("/<int:notification_id>/open", methods=["POST"])
 @signed_in
 def follow(notification_id):
-    """Follow a notification's link; it counts as read (a change to the reader's own row only)."""
+    """Follow a notification's link; it counts as read. A POST (the item is a button), as every change is:
+    a GET that marks read could be sent by another site, and on SQLite it would write in a read transaction."""
     notification = _own(notification_id)
     if notification.read_at is None:
         notifications.mark_read(current_user, notification.id)

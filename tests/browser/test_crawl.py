@@ -63,7 +63,7 @@ MAX_PAGES = 120  # per role and language: a bound, far above what pbflow has
 # Not visited, each for its reason.
 SKIP_ENDPOINTS = {
     "accounts.logout": "ends the session (and is a POST)",
-    "notifications.follow": "marks the notification read: a GET that changes state",
+    "notifications.follow": "marks the notification read (a POST)",
     "static": "assets, not pages",
 }
 # Downloads: fetched (status, content type), never rendered.

@@ -114,7 +114,7 @@ def test_the_page_lists_newest_first_with_unread_ones_marked(app, client, reside
     html = client.get("/notifications/").get_data(as_text=True)
     assert _items(html) == [str(r.id) for r in reversed(rows)]
     assert html.count("notification-unread") == 1 and ", unread:" in html
-    assert f'href="/notifications/{rows[-1].id}/open"' in html and "Test note about “Plac 000”" in html
+    assert f'action="/notifications/{rows[-1].id}/open"' in html and "Test note about “Plac 000”" in html
     assert "Mark all as read" in html
 
 
@@ -172,7 +172,9 @@ def test_mark_all_as_read(app, client, resident, english):
 def test_opening_a_notification_marks_it_read_and_follows_its_link(app, client, resident):
     _add(app, resident, 1, url="/units/?after=1")
     [row] = _rows(app, resident)
-    response = client.get(f"/notifications/{row.id}/open")
+    assert client.get(f"/notifications/{row.id}/open").status_code == 405  # a GET changes nothing
+    assert _rows(app, resident)[0].read_at is None
+    response = client.post(f"/notifications/{row.id}/open")
     assert response.status_code == 303 and response.headers["Location"] == "/units/?after=1"
     assert _rows(app, resident)[0].read_at is not None
 
@@ -180,14 +182,14 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(app, client, 
 def test_a_link_to_another_site_is_not_followed(app, client, resident):
     _add(app, resident, 1, url="https://example.com/elsewhere")
     [row] = _rows(app, resident)
-    assert client.get(f"/notifications/{row.id}/open").headers["Location"] == "/notifications/"
+    assert client.post(f"/notifications/{row.id}/open").headers["Location"] == "/notifications/"
 
 
 def test_nobody_reads_or_marks_someone_elses_notifications(app, client, resident, people):
     _add(app, people["expert"], 1)
     [row] = _rows(app, people["expert"])
     assert client.post(f"/notifications/{row.id}/read").status_code == 404
-    assert client.get(f"/notifications/{row.id}/open").status_code == 404
+    assert client.post(f"/notifications/{row.id}/open").status_code == 404
     client.post("/notifications/read")
     assert _rows(app, people["expert"])[0].read_at is None
     assert _items(client.get("/notifications/").get_data(as_text=True)) == []
