@@ -6,8 +6,8 @@ can give the order, no "USE TEMP B-TREE FOR ORDER BY" (a sort of every row that 
 
 Sorting in memory is accepted only where the rows sorted are bounded by something other than the table,
 and each case below says which:
-- a text search: the rows come from the full-text index's match, then by primary key; ordering them by
-  rank (or by any other sort) needs a sort of the matches;
+- a text search: the rows come from the full-text index's match, newest first, then by primary key, at
+  most search.LIST_MATCHES of them; ordering them by rank (or by any other sort) needs a sort of those;
 - "My proposals": the rows come from the person's authorships (proposal_authors by user_id), then by
   primary key; one person's proposals are few;
 - sorting by status: one index range per status, each cut to a page, merged; the sort is of at most
