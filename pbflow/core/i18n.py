@@ -107,7 +107,7 @@ def local_date(value, format="medium"):  # noqa: A002
     if not value:
         return ""
     if isinstance(value, datetime):  # a stored moment: its day in Warsaw
-        value = _in_zone(value, get_timezone().zone)
+        value = _in_zone(value, str(get_timezone()))  # the zone's name, from pytz or zoneinfo alike
     return _formatted_date(value if type(value) is date else date(value.year, value.month, value.day),
                            format or "medium", _current_locale())
 

@@ -13,9 +13,11 @@ before it. Each sort is read from an index in its order (tests/web/test_list_que
   to a page, merged (at most statuses × page size rows are sorted);
 - relevance (when searching): (rank, id) over the full-text matches.
 
-A search takes the newest search.LIST_MATCHES matches that pass the filters (found newest first in the
-full-text index, each filter checked by primary key) and sorts only those, in any order: ranking or sorting
-every match of a common word grew the page with the table. Page.more_matches says when there were more.
+A search takes the newest search.LIST_MATCHES matches that pass the filters other than the status (found
+newest first in the full-text index, each filter checked by primary key), then the status, and sorts only
+those, in any order: ranking or sorting every match of a common word grew the page with the table. The
+per-status counts count the same matches, so "Draft: 40" and the list of drafts agree. Page.more_matches
+says when there were more.
 
 The lists show no "N proposals found": counting every match would read them all on every page. The
 coordinators' per-status counts stay (see status_counts); "My proposals" counts one person's authorships.
@@ -178,20 +180,22 @@ def _where(query, filters, with_status=True):
     return query
 
 
-def _found(filters, with_status=True):
-    """The search's (id, rank, found) subquery: the newest LIST_MATCHES matches that pass the filters; None
-    without words to search."""
-    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, with_status),
+def _found(filters, *columns):
+    """The search's (id, rank, *columns, found) subquery: the newest LIST_MATCHES matches that pass every filter
+    but the status, so that a list narrowed to one status shows what the per-status counts count; None without
+    words to search."""
+    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(*columns),
                           limit=search.LIST_MATCHES)
 
 
-def _narrowed(query, filters, with_status=True, found=None):
-    """The filters as WHERE clauses or, when searching, the join to the matches (which passed them already),
-    and the search subquery (or None)."""
-    found = _found(filters, with_status) if found is None else found
+def _narrowed(query, filters, found=None):
+    """The filters as WHERE clauses or, when searching, the join to the matches (which passed all but the
+    status already) and the status; and the search subquery (or None)."""
+    found = _found(filters) if found is None else found
     if found is None:
-        return _where(query, filters, with_status), None
-    return query.join(found, found.c.id == Proposal.id), found
+        return _where(query, filters), None
+    query = query.join(found, found.c.id == Proposal.id)
+    return (query.where(Proposal.status == filters.status) if filters.status else query), found
 
 
 # --- the sort keys and the cursor ------------------------------------------------------
@@ -380,8 +384,7 @@ def status_counts(filters):
         kept = status_counts_kept.of_edition(filters.edition_id)
         counts.update({ProposalStatus(status): n for status, n in kept.items()})
         return counts
-    found = search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(
-        Proposal.status), limit=search.LIST_MATCHES)
+    found = _found(filters, Proposal.status)
     if found is None:
         query = _where(select(Proposal.status, func.count(), literal(0)), filters, False).group_by(Proposal.status)
     else:  # the matches carry their status: no join back to proposals
