@@ -114,9 +114,10 @@ def _sqlite_term(term):
     return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
 
 
-def matches(query, narrow, limit=None):
+def matches(query, narrow=None, limit=None):
     """A subquery of (id, rank, found): the newest `limit` (default LIST_MATCHES) proposals matching every word
-    as a prefix that `narrow` lets through (a function adding a list's filters to a SELECT over proposals),
+    as a prefix that `narrow` lets through (a function adding a list's filters to a SELECT over proposals; none:
+    every proposal),
     ranked (lower rank is better); `found` is `limit` + 1 when there were more. The cost grows with `limit`
     and with how many of the newest matches the filters turn away (a district's: about 17 of 18), not with
     how many proposals contain the words once enough of them pass.
@@ -138,7 +139,7 @@ def matches(query, narrow, limit=None):
         newest = (select(Proposal.id.label("id"), func.bm25(index, 10.0, 4.0, 1.0).label("rank"))
                   .select_from(_FTS).join(Proposal, Proposal.id == _FTS.c.rowid)
                   .where(index.op("MATCH")(match)).order_by(_FTS.c.rowid.desc()))
-        return _counted(narrow(newest), limit)
+        return _counted(narrow(newest) if narrow else newest, limit)
     tsquery = func.to_tsquery(literal_column("'simple'::regconfig"),
                               func.pbflow_unaccent(" & ".join(f"{term}:*" for term in terms)))
     vector = literal_column(f"proposals.{PG_COLUMN}")
@@ -147,7 +148,7 @@ def matches(query, narrow, limit=None):
     rank = (-func.ts_rank(vector, tsquery)).cast(Double)
     newest = (select(Proposal.id.label("id"), rank.label("rank")).where(vector.op("@@")(tsquery))
               .order_by(Proposal.id.desc()))
-    return _counted(narrow(newest), limit)
+    return _counted(narrow(newest) if narrow else newest, limit)
 
 
 def _counted(newest, limit):
