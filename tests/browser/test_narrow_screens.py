@@ -1,6 +1,7 @@
 """A 360 px phone: the ambassador dashboard and a filled proposal form fit without sideways scrolling,
 and every cost line's field is named on screen, not only for screen readers."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,30 @@ def test_each_cost_field_shows_its_name_on_a_phone(page, drafted):
     # The computed amount of the line says what it is too.
     amount = page.locator("#line-0-amount").locator("xpath=..")
     assert "Kwota" in amount.evaluate("td => getComputedStyle(td, '::before').content + td.textContent")
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone_and_stays_open_on_a_wide_screen(page, people):
+    """A coordinator's 20 menu entries (a visitor's 9) would fill a phone's first screen."""
+    page.goto("/")
+    expect(page.locator("#main-menu")).to_be_visible()  # a wide screen: no button
+    expect(page.locator("[data-menu-toggle]")).to_be_hidden()
+    page.set_viewport_size(PHONE)
+    expect(page.locator("#main-menu")).to_be_hidden()
+    expect(page.locator("[data-menu-toggle]")).to_be_visible()
+    log_in(page, people["coordinator"].email)
+    page.goto("/proposals/all")
+    toggle, menu = page.locator("[data-menu-toggle]"), page.locator("#main-menu")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")  # a real button: the keyboard opens it
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu.get_by_role("link", name="Wszystkie propozycje")).to_be_visible()
+    menu.get_by_role("link", name="Propozycje", exact=True).click()  # a boosted navigation: a new header
+    expect(page).to_have_url(re.compile(r"/proposals/$"))
+    expect(page.locator("[data-menu-toggle]")).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#main-menu")).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 800})  # turned to a wide screen: open, no button
+    expect(page.locator("#main-menu")).to_be_visible()
+    expect(page.locator("[data-menu-toggle]")).to_be_hidden()

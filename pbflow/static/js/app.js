@@ -56,6 +56,30 @@
   });
   document.addEventListener("htmx:sendError", function () { flash(message("error-network")); });
 
+  // The main menu (9 entries for a visitor, 20 for a coordinator) would fill a phone's first screen: there it
+  // folds behind its "Menu" button ([data-menu-toggle], rendered hidden); on a wide screen it stays open.
+  var phone = window.matchMedia("(max-width: 40rem)");
+  function fitMenu() {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    toggle.hidden = !phone.matches;
+    toggle.setAttribute("aria-expanded", String(!phone.matches));
+    menu.hidden = phone.matches;
+  }
+  document.addEventListener("DOMContentLoaded", fitMenu);
+  document.addEventListener("htmx:load", function (event) {  // a boosted navigation brings a new header
+    if (event.detail.elt.querySelector && event.detail.elt.querySelector("[data-menu-toggle]")) { fitMenu(); }
+  });
+  phone.addEventListener("change", fitMenu);
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (!toggle) { return; }
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+  });
+
   // Print buttons ([data-print]) need JavaScript, so they stay hidden without it.
   function revealPrintButtons(root) {
     if (!root || !root.querySelectorAll) { return; }
