@@ -35,7 +35,8 @@ def test_other_browser_languages_get_polish(client, header):
 
 def test_english_navigation_shows_home_and_log_in(client):
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<nav aria-label="Main navigation">' in html
+    assert '<nav id="main-menu" aria-label="Main navigation">' in html
+    assert 'aria-controls="main-menu" data-menu-toggle hidden>Menu</button>' in html  # folds on a phone
     assert ">Home</a>" in html
     assert ">Log in</a>" in html
     assert ">Register</a>" in html
