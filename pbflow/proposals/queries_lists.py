@@ -184,18 +184,16 @@ def _found(filters, *columns):
     """The search's (id, rank, *columns, found) subquery: the newest LIST_MATCHES matches that pass every filter
     but the status, so that a list narrowed to one status shows what the per-status counts count; None without
     words to search."""
-    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(*columns),
-                          limit=search.LIST_MATCHES)
+    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(*columns))
 
 
-def _narrowed(query, filters, found=None):
-    """The filters as WHERE clauses or, when searching, the join to the matches (which passed all but the
-    status already) and the status; and the search subquery (or None)."""
-    found = _found(filters) if found is None else found
+def _narrowed(query, filters, found):
+    """The filters as WHERE clauses or, when searching (`found`), the join to the matches, which passed all
+    but the status already, and the status."""
     if found is None:
-        return _where(query, filters), None
+        return _where(query, filters)
     query = query.join(found, found.c.id == Proposal.id)
-    return (query.where(Proposal.status == filters.status) if filters.status else query), found
+    return query.where(Proposal.status == filters.status) if filters.status else query
 
 
 # --- the sort keys and the cursor ------------------------------------------------------
@@ -322,9 +320,8 @@ def page(filters, cursor=None, size=25):
     if sort == STATUS and found is None:
         rows = _by_status(filters, after, size)
     else:
-        query, _found_again = _narrowed(
-            select(*ROW_COLUMNS, *key_columns, *([found.c.found] if found is not None else [])),
-            filters, found=found)
+        query = _narrowed(select(*ROW_COLUMNS, *key_columns, *([found.c.found] if found is not None else [])),
+                          filters, found)
         if after is not None:
             query = query.where(_after(keys, after))
         query = query.order_by(*(key.desc() if descending else key for key, descending in keys))
@@ -343,7 +340,7 @@ def _by_status(filters, after, size):
     for n, status in enumerate(STATUSES):
         if (filters.status and status.value != filters.status) or (after is not None and n < after[0]):
             continue
-        member, _found = _narrowed(select(Proposal.id, Proposal.updated_at, literal(n).label("ord")), filters)
+        member = _where(select(Proposal.id, Proposal.updated_at, literal(n).label("ord")), filters)
         member = member.where(Proposal.status == status.value)
         if after is not None and n == after[0]:
             member = member.where(tuple_(Proposal.updated_at, Proposal.id) < tuple_(

@@ -193,7 +193,7 @@ def find_proposals(user, edition_id, words, limit=SEARCH_LIMIT):
                 Routing.status != RoutingStatus.CANCELLED.value)))
         return query
 
-    found = search.matches(words, narrow=choosable, limit=search.LIST_MATCHES)
+    found = search.matches(words, narrow=choosable)
     if found is None:
         return []
     query = select(proposal).join(found, found.c.id == proposal.id).order_by(found.c.rank, proposal.id)

@@ -192,7 +192,7 @@ def _merge_candidates(proposal, query_text):
     if database_id(text) is not None:
         query = query.where(Proposal.id == database_id(text))
     elif text:
-        found = search.matches(text, narrow=live_in_edition, limit=search.LIST_MATCHES)
+        found = search.matches(text, narrow=live_in_edition)
         if found is None:
             query = query.where(Proposal.title.icontains(text, autoescape=True))
         else:
