@@ -80,6 +80,7 @@ def _import_models():
     from pbflow.past_results import models as _past_results  # noqa: F401
     from pbflow.proposals import exports as _proposal_exports  # noqa: F401
     from pbflow.proposals import models as _proposals  # noqa: F401
+    from pbflow.proposals import page_stamps as _page_stamps  # noqa: F401  (the public list's stamp triggers)
     from pbflow.proposals import search as _search  # noqa: F401  (creates the search index with the tables)
     from pbflow.proposals import status_counts as _status_counts  # noqa: F401  (and the counts' triggers)
     from pbflow.workshops import exports as _workshop_exports  # noqa: F401

@@ -74,6 +74,7 @@ def from_environment(folder):
         "BASE_URL": os.environ.get("PBFLOW_BASE_URL", Defaults.BASE_URL).rstrip("/"),
         "DATA_CONTROLLER": os.environ.get("PBFLOW_DATA_CONTROLLER", Defaults.DATA_CONTROLLER),
         "DATA_PROTECTION_CONTACT": os.environ.get("PBFLOW_DATA_PROTECTION_CONTACT", Defaults.DATA_PROTECTION_CONTACT),
+        "PAGE_STORE_SIZE": int(os.environ.get("PBFLOW_PAGE_STORE_SIZE", Defaults.PAGE_STORE_SIZE)),
     }
 
 
@@ -105,6 +106,8 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 60 * 60
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
     PAGE_SIZE = 25
+    # Pages kept per app process for visitors who are not signed in (core/page_store); 0 renders every time.
+    PAGE_STORE_SIZE = 128
     MAIL_BACKEND = "log"
     # Links in e-mails are built from this, never from the request's Host header.
     BASE_URL = "http://127.0.0.1:5000"

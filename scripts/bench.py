@@ -144,10 +144,16 @@ def list_pages(app, clients, picked):
     ]
 
 
-def queries_of(app, client, url):
-    """SQL statements one request of `url` sends (in-process: gunicorn's workers cannot be listened to)."""
+def queries_of(app, client, url, kept=True):
+    """SQL statements one request of `url` sends (in-process: gunicorn's workers cannot be listened to);
+    `kept=False`: as rendered, with the page store off (PAGE_STORE_SIZE 0)."""
     with app.app_context():
         engine = db.engine
+    store = app.extensions.pop("pbflow_page_store", None)
+    if kept and store is not None:
+        app.extensions["pbflow_page_store"] = store
+    elif not kept:
+        app.extensions["pbflow_page_store"] = None
     statements = []
     listener = lambda *_args: statements.append(1)  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
@@ -155,6 +161,9 @@ def queries_of(app, client, url):
         status = client.get(url).status_code
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+        app.extensions.pop("pbflow_page_store", None)
+        if store is not None:
+            app.extensions["pbflow_page_store"] = store
     if status != 200:
         raise SystemExit(f"{url} answered {status}")
     return len(statements)
@@ -203,18 +212,27 @@ def bench_proposals(app, url, folder, sizes, requests, connections, seconds):
         clients = {who: signed_in_client(app, *login) if login else app.test_client() for who, login in logins.items()}
         pages = list_pages(app, clients, picked)
         with bench_load.Gunicorn(bench_load.BASELINE_TARGET, env, folder) as bare, \
-                bench_load.Gunicorn(bench_load.PBFLOW_TARGET, env, folder) as served:
+                bench_load.Gunicorn(bench_load.PBFLOW_TARGET, env, folder) as served, \
+                bench_load.Gunicorn(bench_load.PBFLOW_TARGET, {**env, "PBFLOW_PAGE_STORE_SIZE": "0"}, folder) as rendered:
             base = measure_http("bare page (baseline)", bench_load.Browser(bare.port), "/proposals/", requests)
             figures[size] = {"bare page (baseline)": (base, 1.0, None)}
             browsers = {who: bench_load.Browser(served.port).log_in(*login) if login else bench_load.Browser(served.port)
                         for who, login in logins.items()}
+            without_store = bench_load.Browser(rendered.port)
             for label, target, who, page_url in pages:
                 p50 = measure_http(label, browsers[who], page_url, requests,
                                    queries_of(app, clients[who], page_url), base, target)
                 figures[size][label] = (p50, p50 / base, target)
-            for browser in browsers.values():
+                if who == "visitor" and (page_url == "/proposals/" or page_url.startswith("/proposals/?")):
+                    # The public list is kept for visitors (core/page_store): what a change costs the next one.
+                    label = f"{label}, rendered"
+                    p50 = measure_http(label, without_store, page_url, requests,
+                                       queries_of(app, clients[who], page_url, kept=False), base, target)
+                    figures[size][label] = (p50, p50 / base, target)
+            for browser in [*browsers.values(), without_store]:
                 browser.close()
-            load_line({"bare page": bare, "public list": served}, connections, seconds)
+            load_line({"bare page": bare, "public list": served, "public list, rendered": rendered},
+                      connections, seconds)
     summary(figures)
 
 
@@ -229,8 +247,10 @@ def load_line(servers, connections, seconds):
         print(f"{name + ', throughput':<40} {result.per_second:7.0f} req/s   median {result.median_ms:6.1f} ms   "
               f"{result.errors} errors ({connections} keep-alive connections, {seconds:.0f} s); "
               f"RSS per worker after: {rss}", flush=True)
-    ratio = rates["public list"] / rates["bare page"]
-    print(f"{'throughput, public list / bare page':<40} {ratio:7.2f}× (target ≥ 0.5×)", flush=True)
+    for name in rates:
+        if name != "bare page":
+            print(f"{'throughput, ' + name + ' / bare page':<40} {rates[name] / rates['bare page']:7.2f}× "
+                  "(target ≥ 0.5×)", flush=True)
 
 
 def summary(figures):

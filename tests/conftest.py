@@ -22,6 +22,7 @@ from pbflow import create_app
 from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role
 from pbflow.extensions import db
+from pbflow.proposals import page_stamps
 
 POSTGRES_URL = os.environ.get("PBFLOW_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery"
@@ -244,6 +245,7 @@ class PostgreSQLDatabase:
             else:
                 conn.execute(text(self.delete_rows))
             conn.execute(text(RESTART_SEQUENCES))
+            conn.execute(text(page_stamps.SEED))  # as a fresh schema has it
         _SchemaChanges.seen = False
 
     def close(self):

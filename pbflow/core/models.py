@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pbflow.core.database import utcnow
@@ -60,3 +60,13 @@ class Notification(IdMixin, db.Model):
         Index("ix_notifications_user_list", "user_id", "id"),
         Index("ix_notifications_user_unread", "user_id", "read_at"),
     )
+
+
+class PageStamp(db.Model):
+    """A number that database triggers raise with every change to the rows some pages show: the key under which
+    core/page_store keeps those pages. The triggers belong to the domain that owns the rows."""
+
+    __tablename__ = "page_stamps"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -17,12 +17,13 @@ from pbflow.ambassadors import queries as ambassador_queries
 from pbflow.ambassadors.policy import is_ambassador_of
 from pbflow.core.htmx import render
 from pbflow.core.navigation import nav_item, signed_in_with
+from pbflow.core.page_store import kept_for_visitors
 from pbflow.core.permissions import authorize, public, role_required, signed_in
 from pbflow.core.security import pages_by_cursor
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
-from pbflow.proposals import policy, queries_lists, search
+from pbflow.proposals import page_stamps, policy, queries_lists, search
 from pbflow.proposals.forms import lists as forms
 from pbflow.proposals.models import DraftVisibility
 
@@ -77,8 +78,10 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
 @bp.route("/")
 @pages_by_cursor
 @public
+@kept_for_visitors(page_stamps.NAME)
 def index():
-    """Proposals whose authors have made them public; drafts stay private."""
+    """Proposals whose authors have made them public; drafts stay private. Kept for visitors (core/page_store):
+    the list everyone opens the evening an edition starts."""
     return _filtered_list("proposals/list_public.html", forms.ProposalFilterForm, "proposal_lists.index",
                           with_counts=False, fixed={"public_only": True})
 

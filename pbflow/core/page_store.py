@@ -1,0 +1,121 @@
+"""Whole pages kept for visitors who are not signed in, each under the stamp of the data it shows.
+
+The evening an edition opens, hundreds of residents open the same public list; rendering it again for each costs
+several times what reading a kept copy does. A page is kept under a key that holds its stamp: a number in the
+`page_stamps` table that database triggers raise in the same transaction as every change to the rows the page
+shows (see proposals/page_stamps.py). Every request reads the stamp before anything else, so a change that has
+committed gives a new key on every app server at once and the next visitor gets a fresh render: a kept page is
+never older than the data. It is kept per app process, in a bounded LRU, and never written to disk.
+
+A page is kept and served only for a GET by a visitor who is not signed in and has no message waiting (a flash),
+per address (path and query), language, htmx fragment or whole page, host and Kraków's day. The visitor's CSRF
+token, the only part of such a page that belongs to one person, is cut out when the page is kept and the next
+visitor's own is put in when it is served.
+"""
+
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from flask import current_app, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+
+from pbflow.core import clock
+from pbflow.core.htmx import is_htmx_request
+from pbflow.core.models import PageStamp
+from pbflow.extensions import db
+
+# Where the visitor's CSRF token goes: NUL characters, which no page text holds (requests with them get a 400).
+TOKEN_MARK = b"\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+LARGEST_PAGE = 256 * 1024  # bytes; a larger answer is rendered each time
+_KEPT_HEADERS = ("Content-Type", "Vary")
+
+
+class PageStore:
+    """A bounded, thread-safe LRU of (UTF-8 body, headers) by key: a list page is about 20 kB."""
+
+    def __init__(self, size):
+        self.size = size
+        self._pages = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def __len__(self):
+        return len(self._pages)
+
+
+def store():
+    """This app's store, or None when PAGE_STORE_SIZE is 0."""
+    extensions = current_app.extensions
+    if "pbflow_page_store" not in extensions:
+        size = current_app.config.get("PAGE_STORE_SIZE", 0)
+        extensions["pbflow_page_store"] = PageStore(size) if size > 0 else None
+    return extensions["pbflow_page_store"]
+
+
+def stamp(name):
+    """The stamp's current number (None when the stamp is missing: then nothing is kept)."""
+    return db.session.execute(select(PageStamp.stamp).where(PageStamp.name == name)).scalar()
+
+
+def _for_a_visitor():
+    return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
+            and not session.get("_flashes"))
+
+
+def kept_for_visitors(stamp_name):
+    """Serve the view's page from the store while `stamp_name` has not moved; render and keep it otherwise."""
+    def decorator(view):
+        @wraps(view)
+        def kept(*args, **kwargs):
+            pages = store()
+            if pages is None or not _for_a_visitor():
+                return view(*args, **kwargs)
+            number = stamp(stamp_name)  # first: the rows a render reads are at least this new
+            if number is None:
+                return view(*args, **kwargs)
+            key = (stamp_name, number, request.host, request.full_path, str(get_locale()), is_htmx_request(),
+                   clock.today())
+            page = pages.get(key)
+            if page is not None:
+                body, headers = page
+                if TOKEN_MARK in body:
+                    body = body.replace(TOKEN_MARK, generate_csrf().encode())
+                response = make_response(body)
+                response.headers.update(headers)
+                return response
+            response = make_response(view(*args, **kwargs))
+            _keep(pages, key, response)
+            return response
+        return kept
+    return decorator
+
+
+def _keep(pages, key, response):
+    if response.status_code != 200 or response.direct_passthrough or response.mimetype != "text/html":
+        return
+    if session.get("_flashes"):  # the view flashed: the page shows a message meant for this visitor only
+        return
+    body = response.get_data()
+    if len(body) > LARGEST_PAGE:
+        return
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token:
+        body = body.replace(token.encode(), TOKEN_MARK)
+    pages.put(key, (body, {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}))
