@@ -245,7 +245,7 @@ class PostgreSQLDatabase:
             else:
                 conn.execute(text(self.delete_rows))
             conn.execute(text(RESTART_SEQUENCES))
-            conn.execute(text(page_stamps.SEED))  # as a fresh schema has it
+            conn.execute(text(page_stamps.seed_sql("postgresql")))  # the stamp's row, as a fresh schema has it
         _SchemaChanges.seen = False
 
     def close(self):

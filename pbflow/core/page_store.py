@@ -2,7 +2,7 @@
 
 The evening an edition opens, hundreds of residents open the same public list; rendering it again for each costs
 several times what reading a kept copy does. A page is kept under a key that holds its stamp: a number in the
-`page_stamps` table that database triggers raise in the same transaction as every change to the rows the page
+`page_stamps` table that database triggers change in the same transaction as every change to the rows the page
 shows (see proposals/page_stamps.py). Every request reads the stamp before anything else, so a change that has
 committed gives a new key on every app server at once and the next visitor gets a fresh render: a kept page is
 never older than the data. It is kept per app process, in a bounded LRU, and never written to disk.
@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from functools import wraps
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, g, get_flashed_messages, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -75,17 +75,18 @@ def stamp(name):
 
 
 def _for_a_visitor():
-    return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
-            and not session.get("_flashes"))
+    # GET only: for any other method the page's language switch returns to the Referer (core/urls.current_page).
+    return request.method == "GET" and not current_user.is_authenticated and not session.get("_flashes")
 
 
-def kept_for_visitors(stamp_name):
-    """Serve the view's page from the store while `stamp_name` has not moved; render and keep it otherwise."""
+def kept_for_visitors(stamp_name, when=None):
+    """Serve the view's page from the store while `stamp_name` has not changed; render and keep it otherwise.
+    `when`: a function of the request saying whether this page may be kept at all."""
     def decorator(view):
         @wraps(view)
         def kept(*args, **kwargs):
             pages = store()
-            if pages is None or not _for_a_visitor():
+            if pages is None or not _for_a_visitor() or (when is not None and not when()):
                 return view(*args, **kwargs)
             number = stamp(stamp_name)  # first: the rows a render reads are at least this new
             if number is None:
@@ -110,7 +111,7 @@ def kept_for_visitors(stamp_name):
 def _keep(pages, key, response):
     if response.status_code != 200 or response.direct_passthrough or response.mimetype != "text/html":
         return
-    if session.get("_flashes"):  # the view flashed: the page shows a message meant for this visitor only
+    if get_flashed_messages():  # the view flashed: the page shows a message meant for this visitor only
         return
     body = response.get_data()
     if len(body) > LARGEST_PAGE:

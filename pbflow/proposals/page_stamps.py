@@ -1,15 +1,23 @@
-"""The public proposal list's stamp (page_stamps 'public_proposals'), raised by triggers on every change it shows.
+"""The public proposal list's stamp (page_stamps 'public_proposals'), changed by triggers with every change it shows.
 
 The public list shows public proposals (title, status, cost, district, area, last change, searchable text), their
 authors' names, and the editions, districts and areas its filters offer. Any insert, update or delete of those
-rows raises the stamp in the same transaction, so core/page_store never serves the list as it was before a change
+rows changes the stamp in the same transaction, so core/page_store never serves the list as it was before a change
 that has committed. Triggers, not application code, for the reason the status counts give: bulk loads, imports
 and edition moves do not pass through the services. Changes to private drafts, and to the authors of private
-drafts, leave the stamp alone: they are not on the public list, and during a marathon they are most changes.
+drafts, leave the stamp alone (and so a search's order on SQLite, whose bm25 counts drafts' words too, is not
+kept: see proposals/views/lists.py): they are not on the public list, and during a marathon they are most changes.
 
-On PostgreSQL the triggers are deferred to the commit and raise the stamp once per transaction (a local setting
+The stamp is a new random 63-bit number each time, not a counter: a database restored from a backup, a replica
+promoted after losing its last commits, or a migration run down and up again cannot bring back a number that
+app servers still keep pages under for other data.
+
+On PostgreSQL the triggers are deferred to the commit and change the stamp once per transaction (a local setting
 remembers it): the stamp's row is then locked only while a transaction commits, so two transactions never wait
-for each other's proposals while one holds it, and a bulk load updates it once, not once per row.
+for each other's proposals while one holds it, and a bulk load updates it once, not once per row; a TRUNCATE of
+any of these tables changes it too. What fires no trigger bypasses it: `session_replication_role = replica`
+(pg_restore --disable-triggers) and logical replication into this database; after such work restart the app
+servers, which empties their stores.
 """
 
 from sqlalchemy import event
@@ -17,9 +25,20 @@ from sqlalchemy import event
 from pbflow.extensions import db
 
 NAME = "public_proposals"
-# The stamp's row: made with the tables, and again by anything that empties them (the tests' cleaning).
-SEED = f"INSERT INTO page_stamps (name, stamp) VALUES ('{NAME}', 0) ON CONFLICT (name) DO NOTHING"  # noqa: S608 - constants
-_RAISE = f"UPDATE page_stamps SET stamp = stamp + 1 WHERE name = '{NAME}';"  # noqa: S608 - constants
+_RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
+_TABLES = ("proposals", "proposal_authors", "users", "editions", "districts", "areas")
+
+
+def seed_sql(dialect):
+    """The stamp's row: made with the tables, and again by anything that empties them (the tests' cleaning)."""
+    return (f"INSERT INTO page_stamps (name, stamp) VALUES ('{NAME}', {_RANDOM[dialect]}) "  # noqa: S608 - constants
+            "ON CONFLICT (name) DO NOTHING")
+
+
+def _change_sql(dialect):
+    return f"UPDATE page_stamps SET stamp = {_RANDOM[dialect]} WHERE name = '{NAME}';"  # noqa: S608 - constants
+
+
 _PUBLIC = "EXISTS (SELECT 1 FROM proposals WHERE id = {row}.proposal_id AND is_public)"
 
 # (table, event, condition on the row or None): the changes the public list shows.
@@ -40,23 +59,23 @@ def _trigger_name(table, change):
 
 
 POSTGRESQL_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION pbflow_raise_{NAME}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION pbflow_change_{NAME}_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     proposal integer;
 BEGIN
-    IF current_setting('pbflow.{NAME}_stamp_raised', true) = 'yes' THEN
+    IF current_setting('pbflow.{NAME}_stamp_changed', true) = 'yes' THEN
         RETURN NULL;
     END IF;
-    IF TG_TABLE_NAME = 'proposal_authors' THEN
-        -- At the commit: a proposal made private in the same transaction raised the stamp by itself.
+    IF TG_LEVEL = 'ROW' AND TG_TABLE_NAME = 'proposal_authors' THEN
+        -- At the commit: a proposal made private in the same transaction changed the stamp by itself.
         proposal := CASE WHEN TG_OP = 'DELETE' THEN OLD.proposal_id ELSE NEW.proposal_id END;
         IF NOT EXISTS (SELECT 1 FROM proposals WHERE id = proposal AND is_public)
            AND NOT (TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM proposals WHERE id = OLD.proposal_id AND is_public)) THEN
             RETURN NULL;
         END IF;
     END IF;
-    {_RAISE}
-    PERFORM set_config('pbflow.{NAME}_stamp_raised', 'yes', true);
+    {_change_sql("postgresql")}
+    PERFORM set_config('pbflow.{NAME}_stamp_changed', 'yes', true);
     RETURN NULL;
 END $$"""  # noqa: S608 - constants
 
@@ -70,27 +89,33 @@ def _postgresql_condition(table, condition):
 def install(connection):
     """Create the stamp's row and its triggers (idempotent)."""
     uninstall(connection)
-    connection.exec_driver_sql(SEED)
-    if connection.dialect.name == "sqlite":
+    dialect = connection.dialect.name
+    connection.exec_driver_sql(seed_sql(dialect))
+    if dialect == "sqlite":
         for table, change, condition in CHANGES:
             when = f" WHEN {condition}" if condition else ""
-            connection.exec_driver_sql(
-                f"CREATE TRIGGER {_trigger_name(table, change)} AFTER {change} ON {table}{when} BEGIN {_RAISE} END")
+            connection.exec_driver_sql(f"CREATE TRIGGER {_trigger_name(table, change)} AFTER {change} ON {table}"
+                                       f"{when} BEGIN {_change_sql(dialect)} END")
         return
     connection.exec_driver_sql(POSTGRESQL_FUNCTION)
     for table, change, condition in CHANGES:
         connection.exec_driver_sql(
             f"CREATE CONSTRAINT TRIGGER {_trigger_name(table, change)} AFTER {change} ON {table} "
             f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW{_postgresql_condition(table, condition)} "
-            f"EXECUTE FUNCTION pbflow_raise_{NAME}_stamp()")
+            f"EXECUTE FUNCTION pbflow_change_{NAME}_stamp()")
+    for table in _TABLES:
+        connection.exec_driver_sql(f"CREATE TRIGGER {_trigger_name(table, 'TRUNCATE')} AFTER TRUNCATE ON {table} "
+                                   f"FOR EACH STATEMENT EXECUTE FUNCTION pbflow_change_{NAME}_stamp()")
 
 
 def uninstall(connection):
-    for table, change, _condition in CHANGES:
-        on = f" ON {table}" if connection.dialect.name != "sqlite" else ""
+    dialect = connection.dialect.name
+    for table, change in [(table, change) for table, change, _condition in CHANGES] + (
+            [(table, "TRUNCATE") for table in _TABLES] if dialect != "sqlite" else []):
+        on = f" ON {table}" if dialect != "sqlite" else ""
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_trigger_name(table, change)}{on}")
-    if connection.dialect.name != "sqlite":
-        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS pbflow_raise_{NAME}_stamp()")
+    if dialect != "sqlite":
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS pbflow_change_{NAME}_stamp()")
 
 
 @event.listens_for(db.metadata, "after_create")

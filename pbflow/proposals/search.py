@@ -114,6 +114,12 @@ def _sqlite_term(term):
     return variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")"
 
 
+def ranks_against_every_proposal():
+    """Whether a match's rank depends on other proposals too: SQLite's bm25 weighs a word by how many proposals
+    hold it, drafts included; PostgreSQL's ts_rank reads the match alone."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def matches(query, narrow=None, limit=None):
     """A subquery of (id, rank, found): the newest `limit` (default LIST_MATCHES) proposals matching every word
     as a prefix that `narrow` lets through (a function adding a list's filters to a SELECT over proposals; none:

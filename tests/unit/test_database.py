@@ -42,8 +42,8 @@ def _triggers_and_stamps():
             triggers = connection.exec_driver_sql(
                 "SELECT tgrelid::regclass::text, tgname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
                 "WHERE NOT tgisinternal AND relnamespace = current_schema()::regnamespace")
-        stamps = connection.exec_driver_sql("SELECT name, stamp FROM page_stamps")
-        return sorted(triggers.all()), sorted(stamps.all())
+        stamps = connection.exec_driver_sql("SELECT name FROM page_stamps").scalars()  # their numbers are random
+        return sorted(triggers.all()), sorted(stamps)
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout_and_postgresql_without_jit(app):
