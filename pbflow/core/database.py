@@ -63,3 +63,12 @@ def _configure_sqlite(engine):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def made_with_the_tables(install, uninstall):
+    """Run install(connection) after create_all and uninstall(connection) before drop_all: what the models cannot
+    declare (triggers, the search index) is then made and dropped with the tables; migrations call them too."""
+    from pbflow.extensions import db
+
+    event.listen(db.metadata, "after_create", lambda _metadata, connection, **_kw: install(connection))
+    event.listen(db.metadata, "before_drop", lambda _metadata, connection, **_kw: uninstall(connection))

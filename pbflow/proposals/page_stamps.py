@@ -20,9 +20,7 @@ any of these tables changes it too. What fires no trigger bypasses it: `session_
 servers, which empties their stores.
 """
 
-from sqlalchemy import event
-
-from pbflow.extensions import db
+from pbflow.core.database import made_with_the_tables
 
 NAME = "public_proposals"
 _RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
@@ -118,11 +116,4 @@ def uninstall(connection):
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS pbflow_change_{NAME}_stamp()")
 
 
-@event.listens_for(db.metadata, "after_create")
-def _after_create(_metadata, connection, **_kw):
-    install(connection)
-
-
-@event.listens_for(db.metadata, "before_drop")
-def _before_drop(_metadata, connection, **_kw):
-    uninstall(connection)
+made_with_the_tables(install, uninstall)

@@ -8,8 +8,9 @@ tables (create_all or the migration) and dropped with them.
 
 import re
 
-from sqlalchemy import Double, column, event, func, literal_column, select, table, text
+from sqlalchemy import Double, column, func, literal_column, select, table, text
 
+from pbflow.core.database import made_with_the_tables
 from pbflow.extensions import db
 
 COLUMNS = ("title", "summary", "description")
@@ -85,14 +86,7 @@ def uninstall(connection):
         connection.execute(text("DROP FUNCTION IF EXISTS pbflow_unaccent(text)"))
 
 
-@event.listens_for(db.metadata, "after_create")
-def _after_create(_metadata, connection, **_kw):
-    install(connection)
-
-
-@event.listens_for(db.metadata, "before_drop")
-def _before_drop(_metadata, connection, **_kw):
-    uninstall(connection)
+made_with_the_tables(install, uninstall)
 
 
 # --- searching -------------------------------------------------------------------

@@ -7,8 +7,9 @@ an update touches its two counter rows in a fixed order, so that two opposite st
 each other instead of deadlocking. Created after the tables (create_all or the migration), dropped with them.
 """
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from pbflow.core.database import made_with_the_tables
 from pbflow.extensions import db
 from pbflow.proposals.models import ProposalStatusCount
 
@@ -90,11 +91,4 @@ def of_edition(edition_id):
     return {status: n for status, n in rows if n}
 
 
-@event.listens_for(db.metadata, "after_create")
-def _after_create(_metadata, connection, **_kw):
-    install(connection)
-
-
-@event.listens_for(db.metadata, "before_drop")
-def _before_drop(_metadata, connection, **_kw):
-    uninstall(connection)
+made_with_the_tables(install, uninstall)
