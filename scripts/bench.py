@@ -17,6 +17,7 @@ import re
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import event, insert, select
 from werkzeug.security import generate_password_hash
@@ -144,16 +145,11 @@ def list_pages(app, clients, picked):
     ]
 
 
-def queries_of(app, client, url, kept=True):
+def queries_of(app, client, url):
     """SQL statements a repeated request of `url` sends, BEGIN included (in-process: gunicorn's workers cannot be
-    listened to); `kept=False`: as rendered, with the page store off (PAGE_STORE_SIZE 0)."""
+    listened to)."""
     with app.app_context():
         engine = db.engine
-    store = app.extensions.pop("pbflow_page_store", None)
-    if kept and store is not None:
-        app.extensions["pbflow_page_store"] = store
-    elif not kept:
-        app.extensions["pbflow_page_store"] = None
     client.get(url)  # as measured: a repeated request (a kept page is then read from the store)
     statements = []
     listener = lambda *_args: statements.append(1)  # noqa: E731
@@ -162,12 +158,23 @@ def queries_of(app, client, url, kept=True):
         status = client.get(url).status_code
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-        app.extensions.pop("pbflow_page_store", None)
-        if store is not None:
-            app.extensions["pbflow_page_store"] = store
     if status != 200:
         raise SystemExit(f"{url} answered {status}")
     return len(statements)
+
+
+@contextmanager
+def page_store_off(app):
+    """The in-process app as PAGE_STORE_SIZE=0 serves it (core/page_store reads this extension)."""
+    saved = app.extensions.get("pbflow_page_store", False)
+    app.extensions["pbflow_page_store"] = None
+    try:
+        yield
+    finally:
+        if saved is False:
+            del app.extensions["pbflow_page_store"]
+        else:
+            app.extensions["pbflow_page_store"] = saved
 
 
 def measure_http(label, browser, url, requests, queries=None, baseline=None, target=None):
@@ -227,8 +234,9 @@ def bench_proposals(app, url, folder, sizes, requests, connections, seconds):
                 if who == "visitor" and (page_url == "/proposals/" or page_url.startswith("/proposals/?")):
                     # The public list is kept for visitors (core/page_store): what a change costs the next one.
                     label = f"{label}, rendered"
-                    p50 = measure_http(label, without_store, page_url, requests,
-                                       queries_of(app, clients[who], page_url, kept=False), base, target)
+                    with page_store_off(app):
+                        rendered_queries = queries_of(app, clients[who], page_url)
+                    p50 = measure_http(label, without_store, page_url, requests, rendered_queries, base, target)
                     figures[size][label] = (p50, p50 / base, target)
             for browser in [*browsers.values(), without_store]:
                 browser.close()

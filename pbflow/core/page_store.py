@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from functools import wraps
 
-from flask import current_app, g, get_flashed_messages, make_response, request, session
+from flask import current_app, g, get_flashed_messages, make_response, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -76,7 +76,7 @@ def stamp(name):
 
 def _for_a_visitor():
     # GET only: for any other method the page's language switch returns to the Referer (core/urls.current_page).
-    return request.method == "GET" and not current_user.is_authenticated and not session.get("_flashes")
+    return request.method == "GET" and not current_user.is_authenticated and not get_flashed_messages()
 
 
 def kept_for_visitors(stamp_name, when=None):
@@ -111,7 +111,7 @@ def kept_for_visitors(stamp_name, when=None):
 def _keep(pages, key, response):
     if response.status_code != 200 or response.direct_passthrough or response.mimetype != "text/html":
         return
-    if get_flashed_messages():  # the view flashed: the page shows a message meant for this visitor only
+    if get_flashed_messages():  # the view flashed (Flask keeps them for the request): a message for this visitor
         return
     body = response.get_data()
     if len(body) > LARGEST_PAGE:

@@ -108,8 +108,10 @@ def install(connection):
 
 def uninstall(connection):
     dialect = connection.dialect.name
-    for table, change in [(table, change) for table, change, _condition in CHANGES] + (
-            [(table, "TRUNCATE") for table in _TABLES] if dialect != "sqlite" else []):
+    changes = [(table, change) for table, change, _condition in CHANGES]
+    if dialect != "sqlite":
+        changes += [(table, "TRUNCATE") for table in _TABLES]
+    for table, change in changes:
         on = f" ON {table}" if dialect != "sqlite" else ""
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_trigger_name(table, change)}{on}")
     if dialect != "sqlite":

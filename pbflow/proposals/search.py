@@ -117,8 +117,7 @@ def ranks_against_every_proposal():
 def matches(query, narrow=None, limit=None):
     """A subquery of (id, rank, found): the newest `limit` (default LIST_MATCHES) proposals matching every word
     as a prefix that `narrow` lets through (a function adding a list's filters to a SELECT over proposals; none:
-    every proposal),
-    ranked (lower rank is better); `found` is `limit` + 1 when there were more. The cost grows with `limit`
+    every proposal), ranked (lower rank is better); `found` is `limit` + 1 when there were more. The cost grows with `limit`
     and with how many of the newest matches the filters turn away (a district's: about 17 of 18), not with
     how many proposals contain the words once enough of them pass.
 
