@@ -5,7 +5,7 @@ several times what reading a kept copy does. A page is kept under a key that hol
 `page_stamps` table that database triggers change in the same transaction as every change to the rows the page
 shows (see proposals/page_stamps.py). Every request reads the stamp before anything else, so a change that has
 committed gives a new key on every app server at once and the next visitor gets a fresh render: a kept page is
-never older than the data. It is kept per app process, in a bounded LRU, and never written to disk.
+never older than the data. A page may follow several stamps (a search on SQLite does). It is kept per app process, in a bounded LRU, and never written to disk.
 
 A page is kept and served only for a GET by a visitor who is not signed in and has no message waiting (a flash),
 per address (path and query), language, htmx fragment or whole page, host and Kraków's day. The visitor's CSRF
@@ -69,9 +69,10 @@ def store():
     return extensions["pbflow_page_store"]
 
 
-def stamp(name):
-    """The stamp's current number (None when the stamp is missing: then nothing is kept)."""
-    return db.session.execute(select(PageStamp.stamp).where(PageStamp.name == name)).scalar()
+def stamps(names):
+    """The stamps' current numbers, in the order of `names` (None when one is missing: then nothing is kept)."""
+    found = dict(db.session.execute(select(PageStamp.name, PageStamp.stamp).where(PageStamp.name.in_(names))).all())
+    return tuple(found[name] for name in names) if len(found) == len(names) else None
 
 
 def _for_a_visitor():
@@ -79,19 +80,21 @@ def _for_a_visitor():
     return request.method == "GET" and not current_user.is_authenticated and not get_flashed_messages()
 
 
-def kept_for_visitors(stamp_name, when=None):
-    """Serve the view's page from the store while `stamp_name` has not changed; render and keep it otherwise.
-    `when`: a function of the request saying whether this page may be kept at all."""
+def kept_for_visitors(stamp_names):
+    """Serve the view's page from the store while its stamps have not changed; render and keep it otherwise.
+    `stamp_names`: a stamp's name, or a function of the request giving the names this page follows (none: the
+    page is rendered each time)."""
     def decorator(view):
         @wraps(view)
         def kept(*args, **kwargs):
             pages = store()
-            if pages is None or not _for_a_visitor() or (when is not None and not when()):
+            if pages is None or not _for_a_visitor():
                 return view(*args, **kwargs)
-            number = stamp(stamp_name)  # first: the rows a render reads are at least this new
-            if number is None:
+            names = (stamp_names,) if isinstance(stamp_names, str) else tuple(stamp_names())
+            numbers = stamps(names) if names else None  # first: the rows a render reads are at least this new
+            if numbers is None:
                 return view(*args, **kwargs)
-            key = (stamp_name, number, request.host, request.full_path, str(get_locale()), is_htmx_request(),
+            key = (names, numbers, request.host, request.full_path, str(get_locale()), is_htmx_request(),
                    clock.today())
             page = pages.get(key)
             if page is not None:

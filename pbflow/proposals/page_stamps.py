@@ -1,12 +1,16 @@
-"""The public proposal list's stamp (page_stamps 'public_proposals'), changed by triggers with every change it shows.
+"""The public proposal list's stamps (page_stamps), changed by triggers with every change the list shows.
 
 The public list shows public proposals (title, status, cost, district, area, last change, searchable text), their
 authors' names, and the editions, districts and areas its filters offer. Any insert, update or delete of those
 rows changes the stamp in the same transaction, so core/page_store never serves the list as it was before a change
 that has committed. Triggers, not application code, for the reason the status counts give: bulk loads, imports
 and edition moves do not pass through the services. Changes to private drafts, and to the authors of private
-drafts, leave the stamp alone (and so a search's order on SQLite, whose bm25 counts drafts' words too, is not
-kept: see proposals/views/lists.py): they are not on the public list, and during a marathon they are most changes.
+drafts, leave the stamp alone: they are not on the public list, and during a marathon they are most changes.
+
+On SQLite a search's order reads drafts too: bm25 weighs a word by how many proposals hold it, drafts included.
+A second stamp, 'proposal_words', follows every proposal's searchable words (its title, summary and description
+inserted, changed or deleted), and a search on SQLite is kept under both (proposals/views/lists.py). PostgreSQL
+ranks a match by its own words alone and has no such stamp.
 
 The stamp is a new random 63-bit number each time, not a counter: a database restored from a backup, a replica
 promoted after losing its last commits, or a migration run down and up again cannot bring back a number that
@@ -21,20 +25,22 @@ servers, which empties their stores.
 """
 
 from pbflow.core.database import made_with_the_tables
+from pbflow.proposals import search
 
 NAME = "public_proposals"
+WORDS = "proposal_words"  # SQLite only
 _RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9.2e18)::bigint"}
 _TABLES = ("proposals", "proposal_authors", "users", "editions", "districts", "areas")
 
 
-def seed_sql(dialect):
-    """The stamp's row: made with the tables, and again by anything that empties them (the tests' cleaning)."""
-    return (f"INSERT INTO page_stamps (name, stamp) VALUES ('{NAME}', {_RANDOM[dialect]}) "  # noqa: S608 - constants
+def seed_sql(dialect, name=NAME):
+    """A stamp's row: made with the tables, and again by anything that empties them (the tests' cleaning)."""
+    return (f"INSERT INTO page_stamps (name, stamp) VALUES ('{name}', {_RANDOM[dialect]}) "  # noqa: S608 - constants
             "ON CONFLICT (name) DO NOTHING")
 
 
-def _change_sql(dialect):
-    return f"UPDATE page_stamps SET stamp = {_RANDOM[dialect]} WHERE name = '{NAME}';"  # noqa: S608 - constants
+def _change_sql(dialect, name=NAME):
+    return f"UPDATE page_stamps SET stamp = {_RANDOM[dialect]} WHERE name = '{name}';"  # noqa: S608 - constants
 
 
 _PUBLIC = "EXISTS (SELECT 1 FROM proposals WHERE id = {row}.proposal_id AND is_public)"
@@ -52,8 +58,16 @@ CHANGES = (
 )
 
 
-def _trigger_name(table, change):
-    return f"{NAME}_stamp_{table}_{change.lower()}"
+# The changes that move bm25's weights on SQLite: any proposal's searchable words (the FTS5 index's columns).
+WORDS_CHANGES = (
+    ("proposals", "INSERT", None),
+    ("proposals", "UPDATE", " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in search.COLUMNS)),
+    ("proposals", "DELETE", None),
+)
+
+
+def _trigger_name(table, change, name=NAME):
+    return f"{name}_stamp_{table}_{change.lower()}"
 
 
 POSTGRESQL_FUNCTION = f"""
@@ -85,15 +99,23 @@ def _postgresql_condition(table, condition):
 
 
 def install(connection):
-    """Create the stamp's row and its triggers (idempotent)."""
-    uninstall(connection)
+    """Create the stamps' rows and their triggers (idempotent)."""
+    install_public_list(connection)
+    install_words(connection)
+
+
+def uninstall(connection):
+    uninstall_words(connection)
+    uninstall_public_list(connection)
+
+
+def install_public_list(connection):
+    """The 'public_proposals' stamp's row and triggers (idempotent)."""
+    uninstall_public_list(connection)
     dialect = connection.dialect.name
     connection.exec_driver_sql(seed_sql(dialect))
     if dialect == "sqlite":
-        for table, change, condition in CHANGES:
-            when = f" WHEN {condition}" if condition else ""
-            connection.exec_driver_sql(f"CREATE TRIGGER {_trigger_name(table, change)} AFTER {change} ON {table}"
-                                       f"{when} BEGIN {_change_sql(dialect)} END")
+        _install_sqlite(connection, NAME, CHANGES)
         return
     connection.exec_driver_sql(POSTGRESQL_FUNCTION)
     for table, change, condition in CHANGES:
@@ -106,7 +128,28 @@ def install(connection):
                                    f"FOR EACH STATEMENT EXECUTE FUNCTION pbflow_change_{NAME}_stamp()")
 
 
-def uninstall(connection):
+def _install_sqlite(connection, name, changes):
+    for table, change, condition in changes:
+        when = f" WHEN {condition}" if condition else ""
+        connection.exec_driver_sql(f"CREATE TRIGGER {_trigger_name(table, change, name)} AFTER {change} ON {table}"
+                                   f"{when} BEGIN {_change_sql('sqlite', name)} END")
+
+
+def install_words(connection):
+    """The 'proposal_words' stamp's row and triggers, on SQLite (idempotent; nothing on PostgreSQL)."""
+    uninstall_words(connection)
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(seed_sql("sqlite", WORDS))
+        _install_sqlite(connection, WORDS, WORDS_CHANGES)
+
+
+def uninstall_words(connection):
+    if connection.dialect.name == "sqlite":
+        for table, change, _condition in WORDS_CHANGES:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_trigger_name(table, change, WORDS)}")
+
+
+def uninstall_public_list(connection):
     dialect = connection.dialect.name
     changes = [(table, change) for table, change, _condition in CHANGES]
     if dialect != "sqlite":

@@ -75,16 +75,18 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
     return render(template, RESULTS, status=status, **context)
 
 
-def _keeps_exactly():
-    """A search's order on SQLite moves with every draft's words (search.ranks_against_every_proposal), which
-    the stamp does not follow: such a page is rendered each time."""
-    return not (search.words(request.args.get("q", "")) and search.ranks_against_every_proposal())
+def _stamps():
+    """The public proposals' stamp; for a search on SQLite also every proposal's words, which its order reads
+    (search.ranks_against_every_proposal)."""
+    if search.words(request.args.get("q", "")) and search.ranks_against_every_proposal():
+        return (page_stamps.NAME, page_stamps.WORDS)
+    return (page_stamps.NAME,)
 
 
 @bp.route("/")
 @pages_by_cursor
 @public
-@kept_for_visitors(page_stamps.NAME, when=_keeps_exactly)
+@kept_for_visitors(_stamps)
 def index():
     """Proposals whose authors have made them public; drafts stay private. Kept for visitors (core/page_store):
     the list everyone opens the evening an edition starts."""
