@@ -3,13 +3,13 @@
 import unicodedata
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from pbflow.accounts.models import User
 from pbflow.ambassadors.models import AmbassadorApplication, ApplicationStatus, AreaFollower
 from pbflow.core.models import AuditEvent
-from pbflow.editions.models import Area, District
+from pbflow.editions.models import Area, District, Edition
 from pbflow.extensions import db
 
 Application = AmbassadorApplication
@@ -63,6 +63,24 @@ def latest_in(user, edition):
     return db.session.scalar(
         select(Application).where(Application.user_id == user.id, Application.edition_id == edition.id)
         .order_by(Application.created_at.desc(), Application.id.desc()).limit(1))
+
+
+# The navigation asks this on every signed-in page: one statement of plain columns, built once.
+_RECRUITMENT_AND_LATEST = select(
+    Edition.recruitment_opens, Edition.recruitment_closes,
+    select(Application.status).where(Application.user_id == bindparam("user"), Application.edition_id == Edition.id)
+    .order_by(Application.created_at.desc(), Application.id.desc()).limit(1).scalar_subquery(),
+).where(Edition.is_current.is_(True))
+
+
+def recruitment_and_latest_status(user, day):
+    """(whether the current edition's recruitment is open on `day`, the status of the person's newest
+    application in it or None)."""
+    row = db.session.execute(_RECRUITMENT_AND_LATEST, {"user": user.id}).first()
+    if row is None:
+        return False, None
+    opens, closes, status = row
+    return opens <= day <= closes, (ApplicationStatus(status) if status else None)
 
 
 def audit_trail(application):

@@ -23,10 +23,10 @@ bp = Blueprint("ambassadors", __name__, url_prefix="/ambassadors")
 
 
 def stage_one(user):
-    """(is recruitment open, the user's newest application in the current edition), once per request."""
+    """(is recruitment open, the status of the user's newest application in the current edition), once per
+    request: the navigation's two entries below read it on every signed-in page."""
     if "pbflow_stage_one" not in g:
-        edition = editions.current_edition()
-        g.pbflow_stage_one = (editions.stage_is_open(edition, Stage.RECRUITMENT), queries.latest_in(user, edition))
+        g.pbflow_stage_one = queries.recruitment_and_latest_status(user, clock.today())
     return g.pbflow_stage_one
 
 
@@ -34,14 +34,14 @@ def _may_apply(user):
     if not user.is_authenticated:
         return False
     is_open, latest = stage_one(user)
-    return is_open and (latest is None or latest.state is ApplicationStatus.WITHDRAWN)
+    return is_open and latest in (None, ApplicationStatus.WITHDRAWN)
 
 
 def _has_pending_or_past_application(user):
     if not user.is_authenticated:
         return False
     _open, latest = stage_one(user)
-    return latest is not None and latest.state is not ApplicationStatus.APPROVED
+    return latest is not None and latest is not ApplicationStatus.APPROVED
 
 
 nav_item("ambassadors.dashboard", _l("My area"), 21, signed_in_with(Role.AMBASSADOR))

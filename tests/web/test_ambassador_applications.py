@@ -3,9 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import delete, update
 
 from pbflow.accounts.models import Role
+from pbflow.ambassadors.models import AmbassadorApplication
 from pbflow.core import clock
+from pbflow.editions.models import Edition
+from pbflow.extensions import db
 from tests.web.ambassador_helpers import (
     application_form,
     applications_of,
@@ -257,6 +261,31 @@ def test_the_menu_offers_applying_then_the_application(client, edition, resident
     home = client.get("/").get_data(as_text=True)
     assert 'href="/ambassadors/apply"' not in home and 'href="/ambassadors/my-application"' in home
     assert 'href="/ambassadors/applications/"' not in home
+
+
+def menu_of(client):
+    home = client.get("/").get_data(as_text=True)
+    return 'href="/ambassadors/apply"' in home, 'href="/ambassadors/my-application"' in home
+
+
+def test_the_menu_follows_the_newest_application_and_the_recruitment_dates(app, client, edition, resident, area):
+    apply(client, application_form(area))
+    first = applications_of(app, resident)[0]
+    client.post(f"/ambassadors/applications/{first.id}/withdraw")
+    assert menu_of(client) == (True, True)  # withdrawn: apply again, or read the old one
+    apply(client, application_form(area))
+    second = [a for a in applications_of(app, resident) if a.id != first.id][0]
+    with app.app_context():
+        db.session.execute(update(AmbassadorApplication).where(AmbassadorApplication.id == second.id)
+                           .values(status="approved"))
+        db.session.commit()
+    assert menu_of(client) == (False, False)  # approved: the dashboard instead
+    with app.app_context():
+        db.session.execute(update(Edition).where(Edition.id == edition.id).values(
+            recruitment_closes=clock.today() - timedelta(days=1)))
+        db.session.execute(delete(AmbassadorApplication).where(AmbassadorApplication.user_id == resident.id))
+        db.session.commit()
+    assert menu_of(client) == (False, False)  # recruitment over, no application
 
 
 def test_the_menu_shows_coordinators_the_applications(client, login, people, edition):
