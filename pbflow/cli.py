@@ -8,11 +8,11 @@ from pbflow import demo
 from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role
 from pbflow.accounts.passwords import password_problem
+from pbflow.bench import data as bench_data
 from pbflow.extensions import db
 from pbflow.marathons import reminders as marathon_reminders
 from pbflow.marathons import supporters
 from pbflow.meetings import reminders
-from pbflow.proposals.bench import data as bench_data
 
 
 @click.command("seed-demo")

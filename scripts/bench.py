@@ -24,14 +24,14 @@ from werkzeug.security import generate_password_hash
 
 from pbflow import create_app, demo
 from pbflow.accounts.models import User, UserRole
+from pbflow.bench import data as bench_data
+from pbflow.bench import load as bench_load
+from pbflow.bench import monitoring as bench_monitoring
 from pbflow.config import normalise_database_url
 from pbflow.editions import services as editions
 from pbflow.editions.models import District
 from pbflow.extensions import db
 from pbflow.monitoring.models import Indicator
-from pbflow.proposals.bench import data as bench_data
-from pbflow.proposals.bench import load as bench_load
-from pbflow.proposals.bench import monitoring as bench_monitoring
 from pbflow.proposals.models import Proposal, ProposalAuthor
 
 NEXT_PAGE = re.compile(r'<a rel="next" href="([^"]+)"')

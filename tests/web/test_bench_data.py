@@ -6,12 +6,12 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from pbflow.accounts.models import User
+from pbflow.bench import data as bench_data
 from pbflow.demo import marathons as demo_marathons
 from pbflow.demo import proposals as demo_proposals
 from pbflow.editions import services as editions
 from pbflow.extensions import db
 from pbflow.proposals import search
-from pbflow.proposals.bench import data as bench_data
 from pbflow.proposals.costs import CostLine
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
 

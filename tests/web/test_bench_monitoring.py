@@ -2,6 +2,8 @@
 
 from sqlalchemy import func, select
 
+from pbflow.bench import data as bench_data
+from pbflow.bench import monitoring as bench_monitoring
 from pbflow.core import clock
 from pbflow.core.models import AuditEvent
 from pbflow.editions import services as editions
@@ -12,8 +14,6 @@ from pbflow.meetings.models import Meeting, MeetingSignup
 from pbflow.monitoring import services as monitoring
 from pbflow.monitoring.models import Activity, Indicator, Measurement
 from pbflow.monitoring.sources import SOURCES, Period, Scope, as_number
-from pbflow.proposals.bench import data as bench_data
-from pbflow.proposals.bench import monitoring as bench_monitoring
 from pbflow.proposals.models import Proposal
 
 MODELS = {"indicators": Indicator, "measurements": Measurement, "meetings": Meeting, "sign-ups": MeetingSignup,

@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select, text
 
 from pbflow.accounts.models import User
+from pbflow.bench.data import BATCH, _next_id
 from pbflow.core import clock
 from pbflow.core.database import utcnow
 from pbflow.core.models import AuditEvent
@@ -31,7 +32,6 @@ from pbflow.meetings.models import Meeting, MeetingSignup
 from pbflow.monitoring.models import RECORDED, Activity, Indicator, Measurement
 from pbflow.monitoring.services import edition_span
 from pbflow.monitoring.sources import SOURCES
-from pbflow.proposals.bench.data import BATCH, _next_id
 from pbflow.proposals.models import Proposal, ProposalStatus
 
 S = ProposalStatus

@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 HOST = "127.0.0.1"
 WORKERS = 2
 THREADS = 8
-PBFLOW_TARGET = "pbflow.proposals.bench.load:served_app()"
-BASELINE_TARGET = "pbflow.proposals.bench.baseline:create_app()"
+PBFLOW_TARGET = "pbflow.bench.load:served_app()"
+BASELINE_TARGET = "pbflow.bench.baseline:create_app()"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
