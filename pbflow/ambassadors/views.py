@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.ambassadors import forms, policy, queries, services
+from pbflow.ambassadors import forms, hooks, policy, queries, services
 from pbflow.ambassadors.materials import materials_for
 from pbflow.ambassadors.models import AmbassadorApplication, ApplicationStatus
 from pbflow.ambassadors.training import checklist
@@ -17,7 +17,6 @@ from pbflow.core.permissions import authorize, role_required, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, District, Stage
 from pbflow.extensions import db
-from pbflow.proposals.queries_lists import newest_in_areas
 
 bp = Blueprint("ambassadors", __name__, url_prefix="/ambassadors")
 
@@ -151,9 +150,9 @@ def dashboard():
     edition = editions.current_edition()
     mine = queries.ambassadorships(current_user, edition)
     followers = queries.follower_counts([a.area_id for a in mine])
-    proposals, proposal_counts = newest_in_areas(edition, [a.area_id for a in mine])
+    sections = hooks.area_sections(edition, [a.area_id for a in mine])
     areas = [{"application": a, "area": a.area, "followers": followers.get(a.area_id, 0),
               "materials": materials_for(edition, a.district_id, a.area_id),
-              "proposals": proposals[a.area_id], "proposal_count": proposal_counts[a.area_id]} for a in mine]
+              "sections": sections[a.area_id]} for a in mine]
     return render("ambassadors/dashboard.html", edition=edition, areas=areas,
                   checklist=checklist(current_user, edition) if mine else [])

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
+from pbflow.ambassadors import hooks as ambassador_hooks
 from pbflow.ambassadors import queries as ambassador_queries
 from pbflow.ambassadors.policy import is_ambassador_of
 from pbflow.core.htmx import render
@@ -31,6 +32,13 @@ bp = Blueprint("proposal_lists", __name__, url_prefix="/proposals")
 nav_item("proposal_lists.index", _l("Proposals"), 12)
 nav_item("proposal_lists.mine", _l("My proposals"), 13, lambda user: user.is_authenticated)
 nav_item("proposal_lists.all_proposals", _l("All proposals"), 25, signed_in_with(Role.COORDINATOR))
+
+
+@ambassador_hooks.area_section("proposals/_area_proposals.html")
+def _newest_in_areas(edition, area_ids):
+    """Each area's newest proposals, drafts included, on its ambassador's dashboard (two queries in all)."""
+    newest, counts = queries_lists.newest_in_areas(edition, area_ids)
+    return {area_id: {"proposals": newest[area_id], "count": counts[area_id]} for area_id in area_ids}
 
 RESULTS = "proposals/_list_results.html"
 NARROWING = ("q", "district", "area", "status", "scope")  # filters that can leave a list empty
