@@ -89,6 +89,13 @@ SCOPE_TITLES = {
 }
 
 
+# The longest texts pbflow keeps at all, whatever the edition (proposals refuse more); an edition's form
+# limits below lie within them.
+TITLE_HARD_MAX = 200
+SUMMARY_HARD_MAX = 2000
+DESCRIPTION_HARD_MAX = 50_000
+
+
 class Edition(IdMixin, TimestampMixin, db.Model):
     """One year's pathway, e.g. "Wspólne Projekty 2026"; exactly one is current."""
 

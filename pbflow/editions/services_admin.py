@@ -16,7 +16,14 @@ from sqlalchemy import select, update
 
 from pbflow.core import audit, clock
 from pbflow.core.money import MAX_AMOUNT
-from pbflow.editions.models import DistrictBudget, Edition, FeedbackCriterion
+from pbflow.editions.models import (
+    DESCRIPTION_HARD_MAX,
+    SUMMARY_HARD_MAX,
+    TITLE_HARD_MAX,
+    DistrictBudget,
+    Edition,
+    FeedbackCriterion,
+)
 from pbflow.editions.services import EditionError, current_edition, districts, single_spaced
 from pbflow.extensions import db
 
@@ -116,8 +123,6 @@ def year_problem(year):
 def form_limit_problems(values):
     """[(field, message)] for the official form's limits that are given: whole numbers within what pbflow
     keeps at all (the hard limits of proposals), the shortest summary not above the longest."""
-    from pbflow.proposals.services import DESCRIPTION_HARD_MAX, SUMMARY_HARD_MAX, TITLE_HARD_MAX
-
     bounds = {"title_max_chars": (1, TITLE_HARD_MAX), "summary_min_chars": (0, SUMMARY_HARD_MAX),
               "summary_max_chars": (1, SUMMARY_HARD_MAX), "description_max_chars": (1, DESCRIPTION_HARD_MAX)}
     problems = []

@@ -15,7 +15,13 @@ from sqlalchemy import update
 
 from pbflow.core import audit, clock
 from pbflow.core.database import utcnow
-from pbflow.editions.models import Area, Scope
+from pbflow.editions.models import (  # noqa: F401  (the hard limits: callers know them by services)
+    DESCRIPTION_HARD_MAX,
+    SUMMARY_HARD_MAX,
+    TITLE_HARD_MAX,
+    Area,
+    Scope,
+)
 from pbflow.extensions import db
 from pbflow.proposals import costs, policy, transitions
 from pbflow.proposals.models import (
@@ -36,10 +42,8 @@ from pbflow.proposals.rules import (  # noqa: F401  (the names callers know serv
     readiness_problems,
 )
 
-# Hard limits, whatever the edition: beyond these the text cannot be a proposal.
-TITLE_HARD_MAX = 200
-SUMMARY_HARD_MAX = 2000
-DESCRIPTION_HARD_MAX = 50_000
+# Hard limits, whatever the edition (TITLE_, SUMMARY_, DESCRIPTION_HARD_MAX from editions.models, whose form limits
+# they bound): beyond these the text cannot be a proposal.
 LOCATION_MAX = 1000
 BENEFICIARIES_MAX = 2000
 CHANGE_NOTE_MAX = 500
