@@ -46,26 +46,6 @@ def _account(user):
     }
 
 
-@exporter("verifying_units")
-def _units(user):
-    from pbflow.feedback.models import UnitMembership, VerifyingUnit
-
-    rows = db.session.execute(
-        select(VerifyingUnit.name, UnitMembership.joined_at)
-        .join(UnitMembership).where(UnitMembership.user_id == user.id)
-    )
-    return [{"unit": name, "joined_at": _iso(joined)} for name, joined in rows]
-
-
-@eraser
-def _leave_units(user):
-    from sqlalchemy import delete
-
-    from pbflow.feedback.models import UnitMembership
-
-    db.session.execute(delete(UnitMembership).where(UnitMembership.user_id == user.id))
-
-
 @exporter("notifications")
 def _notifications(user):
     from pbflow.core.models import Notification

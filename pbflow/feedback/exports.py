@@ -1,15 +1,37 @@
 """What Stage III keeps about a person, for their data download (RODO art. 15 and 20). What an
-expert or author wrote stays after an account is deleted, signed "former participant"."""
+expert or author wrote stays after an account is deleted, signed "former participant"; their unit
+memberships go with the account."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from pbflow.accounts.exports import exporter
+from pbflow.accounts.exports import eraser, exporter
 from pbflow.extensions import db
-from pbflow.feedback.models import AnswerSnippet, Feedback, InternalNote, PointAnswer, VerifyingUnit
+from pbflow.feedback.models import (
+    AnswerSnippet,
+    Feedback,
+    InternalNote,
+    PointAnswer,
+    UnitMembership,
+    VerifyingUnit,
+)
 
 
 def _iso(value):
     return value.isoformat() + "Z" if value else None
+
+
+@exporter("verifying_units")
+def _units(user):
+    rows = db.session.execute(
+        select(VerifyingUnit.name, UnitMembership.joined_at)
+        .join(UnitMembership).where(UnitMembership.user_id == user.id)
+    )
+    return [{"unit": name, "joined_at": _iso(joined)} for name, joined in rows]
+
+
+@eraser
+def _leave_units(user):
+    db.session.execute(delete(UnitMembership).where(UnitMembership.user_id == user.id))
 
 
 @exporter("feedback_written")
