@@ -13,7 +13,6 @@ import re
 import secrets
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from pbflow.core import audit
-from pbflow.core.files import StoredFile
+from pbflow.core.files import BY_CONTENT_TYPE, TYPES, StoredFile
 from pbflow.extensions import db
 
 MEGABYTE = 1024 * 1024
@@ -35,32 +34,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
-@dataclass(frozen=True)
-class FileType:
-    key: str
-    content_type: str
-    extensions: tuple
-    label: str
-    inline: bool = False
-
-
-TYPES = {t.key: t for t in [
-    FileType("pdf", "application/pdf", ("pdf",), "PDF"),
-    FileType("png", "image/png", ("png",), "PNG", inline=True),
-    FileType("jpeg", "image/jpeg", ("jpg", "jpeg"), "JPEG", inline=True),
-    FileType("gif", "image/gif", ("gif",), "GIF", inline=True),
-    FileType("webp", "image/webp", ("webp",), "WebP", inline=True),
-    FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",), "Word"),
-    FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), "Excel"),
-    FileType("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ("pptx",), "PowerPoint"),
-    FileType("odt", "application/vnd.oasis.opendocument.text", ("odt",), "OpenDocument"),
-    FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",), "OpenDocument"),
-    FileType("odp", "application/vnd.oasis.opendocument.presentation", ("odp",), "OpenDocument"),
-    FileType("doc", "application/msword", ("doc",), "Word"),
-    FileType("xls", "application/vnd.ms-excel", ("xls",), "Excel"),
-    FileType("ppt", "application/vnd.ms-powerpoint", ("ppt",), "PowerPoint"),
-]}
-BY_CONTENT_TYPE = {t.content_type: t for t in TYPES.values()}
 ACCEPT = ",".join("." + ext for t in TYPES.values() for ext in t.extensions)
 OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 ODF_MIMETYPES = {TYPES[k].content_type: k for k in ("odt", "ods", "odp")}

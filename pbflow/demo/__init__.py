@@ -105,7 +105,7 @@ def seed():
             seed_units()
             seed_users()
             db.session.flush()
-            feedback.seed_units()
+            feedback.seed_units(DEMO_PASSWORD)
             stage_one.seed(DEMO_PASSWORD)
             proposals.seed(stage_one.EDITION_NAME, DEMO_PASSWORD)
             meetings.seed(stage_one.EDITION_NAME)

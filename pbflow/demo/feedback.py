@@ -95,25 +95,20 @@ def person(email):
     return accounts.find_by_email(email)
 
 
-def seed_units():
-    """Responsibilities and contacts for the routing suggestions, and one expert per unit with work."""
+def seed_units(password):
+    """Responsibilities and contacts for the routing suggestions, and one expert per unit with work (signing
+    in with `password`)."""
     units = {u.code: u for u in db.session.scalars(select(VerifyingUnit))}
     for code, (responsibilities, contact) in RESPONSIBILITIES.items():
         if code in units:
             units[code].responsibilities, units[code].contact_email = responsibilities, contact
     for email, name, code in EXPERTS:
-        user = person(email) or accounts.register(name, email, _password(), locale="pl")
+        user = person(email) or accounts.register(name, email, password, locale="pl")
         accounts.grant_role(None, user, Role.EXPERT)
         if code in units and not db.session.get(UnitMembership, (units[code].id, user.id)):
             db.session.add(UnitMembership(unit_id=units[code].id, user_id=user.id))
     db.session.flush()
     return units
-
-
-def _password():
-    from pbflow.demo import DEMO_PASSWORD
-
-    return DEMO_PASSWORD
 
 
 def route(proposal, unit_codes):
