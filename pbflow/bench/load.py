@@ -19,20 +19,9 @@ from urllib.parse import urlencode
 HOST = "127.0.0.1"
 WORKERS = 2
 THREADS = 8
-PBFLOW_TARGET = "pbflow.bench.load:served_app()"
+PBFLOW_TARGET = "pbflow:create_app()"  # as scripts/run serves it (app.py), configured from the environment
 BASELINE_TARGET = "pbflow.bench.baseline:create_app()"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def served_app():
-    """pbflow as gunicorn serves it, configured from the environment, with the log-in limit and mail off:
-    every load client comes from 127.0.0.1."""
-    from pbflow import config, create_app
-
-    folder = os.environ["PBFLOW_INSTANCE_PATH"]
-    settings = config.from_environment(folder)
-    settings.update(INSTANCE_PATH=folder, RATELIMIT_ENABLED=False, MAIL_BACKEND="memory")
-    return create_app(settings)
 
 
 def free_port():
