@@ -18,7 +18,7 @@ def create_app(test_config=None):
         app.config.update(pbflow_config.from_environment(instance))
     else:
         app.config.update(test_config)
-    from pbflow.core.urls import DatabaseIdConverter
+    from pbflow.core.web.urls import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter
     if app.config.get("PROXY_FIX"):
@@ -40,7 +40,8 @@ def create_app(test_config=None):
 
 
 def _init_extensions(app):
-    from pbflow.core import database, i18n, templating
+    from pbflow.core import database, i18n
+    from pbflow.core.web import templating
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config.get("SQLALCHEMY_DATABASE_URI") or "", app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
@@ -96,8 +97,8 @@ def _register_blueprints(app):
     from pbflow.ambassadors.views_materials import bp as materials_bp
     from pbflow.ambassadors.views_review import bp as applications_bp
     from pbflow.ambassadors.views_training import bp as training_bp
-    from pbflow.core.views import bp as core_bp
     from pbflow.core.views_notifications import bp as notifications_bp
+    from pbflow.core.web.views import bp as core_bp
     from pbflow.editions.views import bp as editions_bp
     from pbflow.editions.views_areas import bp as districts_bp
     from pbflow.home.views import bp as home_bp
@@ -165,10 +166,10 @@ def _register_blueprints(app):
 
 def _register_hooks(app):
     from pbflow.accounts.services import load_user_by_login_token
-    from pbflow.core import errors
-    from pbflow.core.htmx import add_vary_header
-    from pbflow.core.permissions import enforce_access_rules
-    from pbflow.core.security import add_security_headers, refuse_malformed_input
+    from pbflow.core.web import errors
+    from pbflow.core.web.htmx import add_vary_header
+    from pbflow.core.web.permissions import enforce_access_rules
+    from pbflow.core.web.security import add_security_headers, refuse_malformed_input
 
     login_manager.user_loader(load_user_by_login_token)
     login_manager.login_view = "accounts.login"

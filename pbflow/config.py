@@ -106,7 +106,7 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 60 * 60
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method name, not a password
     PAGE_SIZE = 25
-    # Pages kept per app process for visitors who are not signed in (core/page_store); 0 renders every time.
+    # Pages kept per app process for visitors who are not signed in (core/web/page_store); 0 renders every time.
     PAGE_STORE_SIZE = 128
     MAIL_BACKEND = "log"
     # Links in e-mails are built from this, never from the request's Host header.

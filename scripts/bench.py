@@ -165,7 +165,7 @@ def queries_of(app, client, url):
 
 @contextmanager
 def page_store_off(app):
-    """The in-process app as PAGE_STORE_SIZE=0 serves it (core/page_store reads this extension)."""
+    """The in-process app as PAGE_STORE_SIZE=0 serves it (core/web/page_store reads this extension)."""
     saved = app.extensions.get("pbflow_page_store", False)
     app.extensions["pbflow_page_store"] = None
     try:
@@ -232,7 +232,7 @@ def bench_proposals(app, url, folder, sizes, requests, connections, seconds):
                                    queries_of(app, clients[who], page_url), base, target)
                 figures[size][label] = (p50, p50 / base, target)
                 if who == "visitor" and (page_url == "/proposals/" or page_url.startswith("/proposals/?")):
-                    # The public list is kept for visitors (core/page_store): what a change costs the next one.
+                    # The public list is kept for visitors (core/web/page_store): what a change costs the next one.
                     label = f"{label}, rendered"
                     with page_store_off(app):
                         rendered_queries = queries_of(app, clients[who], page_url)

@@ -9,10 +9,10 @@ from flask_login import current_user, login_user, logout_user
 
 from pbflow.accounts import forms, services
 from pbflow.accounts.throttle import Throttled, address_bucket
-from pbflow.core.errors import too_many_attempts
-from pbflow.core.htmx import form_page, invalid, render, see_other
-from pbflow.core.permissions import public, signed_in
-from pbflow.core.urls import external_url, safe_next
+from pbflow.core.web.errors import too_many_attempts
+from pbflow.core.web.htmx import form_page, invalid, render, see_other
+from pbflow.core.web.permissions import public, signed_in
+from pbflow.core.web.urls import external_url, safe_next
 from pbflow.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from pbflow.accounts import forms, policy, services
 from pbflow.accounts.models import Role, User
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required
 from pbflow.extensions import db
 
 bp = Blueprint("users", __name__, url_prefix="/users")

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.models import ApplicationStatus
-from pbflow.core.urls import database_id
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 
 NEW_AREA = "new"

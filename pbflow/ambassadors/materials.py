@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from pbflow.ambassadors.models import Material, MaterialKind
 from pbflow.core import audit
 from pbflow.core.uploads import save_upload
-from pbflow.core.urls import database_id
+from pbflow.core.web.urls import database_id
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db
 

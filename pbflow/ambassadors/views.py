@@ -11,9 +11,9 @@ from pbflow.ambassadors.materials import materials_for
 from pbflow.ambassadors.models import AmbassadorApplication, ApplicationStatus
 from pbflow.ambassadors.training import checklist
 from pbflow.core import clock
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required, signed_in
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, District, Stage
 from pbflow.extensions import db

@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.ambassadors import forms, policy, queries, services
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, public, signed_in
-from pbflow.core.urls import safe_next
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, public, signed_in
+from pbflow.core.web.urls import safe_next
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area
 from pbflow.extensions import db

@@ -6,7 +6,7 @@ from flask_login import current_user
 from pbflow.ambassadors import policy_files as policy
 from pbflow.core import uploads
 from pbflow.core.files import StoredFile
-from pbflow.core.permissions import authorize, signed_in
+from pbflow.core.web.permissions import authorize, signed_in
 from pbflow.extensions import db
 
 bp = Blueprint("files", __name__, url_prefix="/files")

@@ -11,10 +11,10 @@ from pbflow.ambassadors import policy_files as policy
 from pbflow.ambassadors.forms_materials import MaterialFilterForm, MaterialForm
 from pbflow.ambassadors.models import Material
 from pbflow.ambassadors.training import all_editions, pick_edition
-from pbflow.core.htmx import form_page, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required
-from pbflow.core.urls import safe_next
+from pbflow.core.web.htmx import form_page, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required
+from pbflow.core.web.urls import safe_next
 from pbflow.editions.services import current_edition
 from pbflow.extensions import db
 

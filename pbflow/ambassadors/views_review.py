@@ -8,10 +8,10 @@ from flask_login import current_user
 from pbflow.accounts.models import Role
 from pbflow.ambassadors import forms, policy, queries, services, states
 from pbflow.ambassadors.models import AmbassadorApplication
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required
-from pbflow.core.urls import external_url, safe_next
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required
+from pbflow.core.web.urls import external_url, safe_next
 from pbflow.editions import services as editions
 from pbflow.extensions import db
 

@@ -10,10 +10,10 @@ from pbflow.ambassadors import policy_files as policy
 from pbflow.ambassadors import training
 from pbflow.ambassadors.forms_training import TrainingItemForm
 from pbflow.ambassadors.models import TrainingItem
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required
-from pbflow.core.urls import safe_next
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required
+from pbflow.core.web.urls import safe_next
 from pbflow.editions.services import current_edition
 from pbflow.extensions import db
 

@@ -64,7 +64,7 @@ class Notification(IdMixin, db.Model):
 
 class PageStamp(db.Model):
     """A number that database triggers change with every change to the rows some pages show: part of the key
-    under which core/page_store keeps those pages. The triggers belong to the domain that shows the rows."""
+    under which core/web/page_store keeps those pages. The triggers belong to the domain that shows the rows."""
 
     __tablename__ = "page_stamps"
 

@@ -6,10 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from pbflow.core import notifications
-from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.models import Notification
-from pbflow.core.permissions import signed_in
-from pbflow.core.urls import database_id, safe_next
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import signed_in
+from pbflow.core.web.urls import database_id, safe_next
 from pbflow.extensions import db
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

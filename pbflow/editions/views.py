@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, role_required
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, role_required
 from pbflow.editions import forms, policy, services
 from pbflow.editions import services_admin as admin
 from pbflow.editions.models import Edition, FeedbackCriterion, Scope

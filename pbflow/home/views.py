@@ -4,9 +4,9 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from pbflow.core.htmx import render
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import public
+from pbflow.core.web.htmx import render
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import public
 from pbflow.editions import services as editions
 from pbflow.extensions import db
 from pbflow.feedback.models import VerifyingUnit

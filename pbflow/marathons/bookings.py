@@ -20,7 +20,7 @@ from pbflow.accounts.models import User
 from pbflow.core import audit
 from pbflow.core.database import utcnow
 from pbflow.core.notifications import notify, register
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.extensions import db
 from pbflow.marathons import policy
 from pbflow.marathons.models import (

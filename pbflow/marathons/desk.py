@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from pbflow.accounts.models import User
 from pbflow.core import audit
-from pbflow.core.urls import database_id
+from pbflow.core.web.urls import database_id
 from pbflow.extensions import db
 from pbflow.marathons import policy
 from pbflow.marathons.models import (

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, select
 from pbflow.accounts.models import User
 from pbflow.core import keyset
 from pbflow.core.csvfile import BOM, csv_text, safe_cell
-from pbflow.core.urls import database_id
+from pbflow.core.web.urls import database_id
 from pbflow.editions.models import Area, District, DistrictBudget, Edition, Scope
 from pbflow.extensions import db
 from pbflow.marathons.models import OfficialOutcome, Outcome, Submission

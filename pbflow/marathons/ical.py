@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 
 from pbflow.core.database import utcnow
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.marathons.models import BookingStatus, MarathonStatus
 from pbflow.meetings.ical import as_utc, calendar_of, sequence_since, uid_of
 

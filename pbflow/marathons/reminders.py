@@ -20,7 +20,7 @@ from pbflow.core import audit
 from pbflow.core.database import utcnow
 from pbflow.core.i18n import local_datetime
 from pbflow.core.mail import send_mail
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.extensions import db
 from pbflow.marathons import bookings
 from pbflow.marathons.models import (

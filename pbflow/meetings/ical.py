@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from pbflow.core.database import utcnow
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.meetings.models import MeetingStatus
 
 PRODID = "-//pbflow//Meetings//PL"

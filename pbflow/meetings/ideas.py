@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from pbflow.accounts.models import User
 from pbflow.core import audit
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.extensions import db
 from pbflow.meetings import policy
 from pbflow.meetings.models import Idea, IdeaRaiser

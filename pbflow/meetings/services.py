@@ -26,7 +26,7 @@ from pbflow.core import audit
 from pbflow.core.clock import WARSAW
 from pbflow.core.database import utcnow
 from pbflow.core.mail import send_mail
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.editions import services as editions
 from pbflow.editions.models import District, Edition, Stage
 from pbflow.extensions import db

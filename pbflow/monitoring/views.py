@@ -7,10 +7,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import form_page, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import public, role_required
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import form_page, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import public, role_required
+from pbflow.core.web.urls import database_id
 from pbflow.editions.models import Area, District, Edition
 from pbflow.extensions import db
 from pbflow.monitoring import figures, policy, reports, services

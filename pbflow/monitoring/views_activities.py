@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import render, see_other
-from pbflow.core.permissions import authorize, role_required
+from pbflow.core.web.htmx import render, see_other
+from pbflow.core.web.permissions import authorize, role_required
 from pbflow.extensions import db
 from pbflow.monitoring import listing, policy, reports, services
 from pbflow.monitoring.forms import ActivityForm

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import render, see_other
-from pbflow.core.permissions import role_required
+from pbflow.core.web.htmx import render, see_other
+from pbflow.core.web.permissions import role_required
 from pbflow.extensions import db
 from pbflow.monitoring import reports, services
 from pbflow.monitoring.forms import ReportForm

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import form_page, render
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import public, role_required
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import form_page, render
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import public, role_required
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import District
 from pbflow.extensions import db

@@ -2,7 +2,7 @@
 
 The public list shows public proposals (title, status, cost, district, area, last change, searchable text), their
 authors' names, and the editions, districts and areas its filters offer. Any insert, update or delete of those
-rows changes the stamp in the same transaction, so core/page_store never serves the list as it was before a change
+rows changes the stamp in the same transaction, so core/web/page_store never serves the list as it was before a change
 that has committed. Triggers, not application code, for the reason the status counts give: bulk loads, imports
 and edition moves do not pass through the services. Changes to private drafts, and to the authors of private
 drafts, leave the stamp alone: they are not on the public list, and during a marathon they are most changes.

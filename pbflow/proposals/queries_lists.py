@@ -37,7 +37,7 @@ from sqlalchemy.orm import joinedload
 
 from pbflow.accounts.models import User
 from pbflow.accounts.services import normalise_email
-from pbflow.core.urls import DATABASE_ID_MAX
+from pbflow.core.web.urls import DATABASE_ID_MAX
 from pbflow.editions.models import Area, District, Edition, roman
 from pbflow.extensions import db
 from pbflow.proposals import search

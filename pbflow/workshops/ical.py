@@ -6,7 +6,7 @@ STATUS:CANCELLED so calendar apps strike it out instead of keeping it."""
 from flask_babel import gettext as _
 
 from pbflow.core.database import utcnow
-from pbflow.core.urls import external_url
+from pbflow.core.web.urls import external_url
 from pbflow.meetings.ical import as_utc, calendar_of, uid_of
 from pbflow.workshops.models import BookingStatus, SlotStatus
 

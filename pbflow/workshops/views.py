@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.core.database import utcnow
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, public, signed_in
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, public, signed_in
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Edition
 from pbflow.extensions import db

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbflow.core.database import utcnow
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.permissions import authorize, public, signed_in
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, public, signed_in
 from pbflow.editions import services as editions
 from pbflow.extensions import db
 from pbflow.feedback.models import VerifyingUnit

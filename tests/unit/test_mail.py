@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from pbflow.core import mail as mailer
-from pbflow.core.permissions import public
+from pbflow.core.web.permissions import public
 
 
 class FakeSMTP:

@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import func, select
 
 from pbflow.accounts.models import Role, User
-from pbflow.core.permissions import public
+from pbflow.core.web.permissions import public
 from pbflow.extensions import db
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}

@@ -1,4 +1,4 @@
-"""The public proposal list is kept for visitors who are not signed in (core/page_store), under a stamp that the
+"""The public proposal list is kept for visitors who are not signed in (core/web/page_store), under a stamp that the
 database raises with every change the list shows (proposals/page_stamps): the evening an edition opens, the
 hundredth visitor reads a kept page, and yet nobody ever sees the list as it was before a change (issue 15)."""
 
@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, text, update
 from pbflow.accounts.models import User
 from pbflow.core.database import utcnow
 from pbflow.core.models import PageStamp
-from pbflow.core.page_store import PageStore
+from pbflow.core.web.page_store import PageStore
 from pbflow.editions.models import Area, District, Edition
 from pbflow.extensions import db
 from pbflow.proposals import page_stamps
@@ -159,7 +159,7 @@ def test_signed_in_people_errors_head_requests_and_a_store_of_size_zero_are_rend
         assert visitor.get(damaged).status_code == 400
     assert len(queries) > 1
 
-    # A HEAD's page names the Referer as the language switch's way back (core/urls.current_page): not kept.
+    # A HEAD's page names the Referer as the language switch's way back (core/web/urls.current_page): not kept.
     for _ in range(2):
         with count_queries() as queries:
             assert visitor.head("/proposals/", headers={"Referer": "http://localhost/elsewhere"}).status_code == 200

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pbflow.core.permissions import public, rule_for
+from pbflow.core.web.permissions import public, rule_for
 from tests.access import all_pages
 
 PAGES = all_pages()

@@ -105,7 +105,7 @@ def test_invalid_profile_input_is_answered_422_and_nothing_changes(app, client, 
 
 
 def test_a_name_with_a_nul_character_is_refused_before_anything_is_read(app, client, resident):
-    """PostgreSQL cannot store NUL: every form refuses it with one message (pbflow/core/security.py)."""
+    """PostgreSQL cannot store NUL: every form refuses it with one message (pbflow/core/web/security.py)."""
     response = client.post("/profile", data={"name": "Jan\x00Zieliński", "locale": "pl"})
 
     assert response.status_code == 400

@@ -8,7 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from pbflow.ambassadors.forms import district_choices, optional_id
 from pbflow.core.fields import at_most, strip
-from pbflow.core.urls import database_id
+from pbflow.core.web.urls import database_id
 from pbflow.editions.forms import LocalDateField
 from pbflow.feedback import inbox
 from pbflow.feedback.routing import REASON_MAX

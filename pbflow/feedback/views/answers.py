@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, make_response, render_template, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.errors import render_error
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.permissions import authorize, signed_in
+from pbflow.core.web.errors import render_error
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
 from pbflow.extensions import db
 from pbflow.feedback import answers, rounds, sections  # noqa: F401  (rounds and sections register hooks)
 from pbflow.feedback.forms.answers import AnswerForm

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.permissions import authorize, signed_in
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
+from pbflow.core.web.urls import database_id
 from pbflow.extensions import db
 from pbflow.feedback import notes, policy, reviews, snippets
 from pbflow.feedback.forms import feedback as forms

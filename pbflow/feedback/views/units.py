@@ -9,11 +9,11 @@ from flask_login import current_user, login_user
 from pbflow.accounts import services as accounts
 from pbflow.accounts.models import Role, User
 from pbflow.accounts.throttle import Throttled, address_bucket
-from pbflow.core.errors import too_many_attempts
-from pbflow.core.htmx import form_page, render, see_other
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.permissions import authorize, public, role_required, signed_in
-from pbflow.core.urls import database_id, external_url
+from pbflow.core.web.errors import too_many_attempts
+from pbflow.core.web.htmx import form_page, render, see_other
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.permissions import authorize, public, role_required, signed_in
+from pbflow.core.web.urls import database_id, external_url
 from pbflow.extensions import db, limiter
 from pbflow.feedback import policy, units
 from pbflow.feedback.forms.units import ConfirmForm, InviteExpertForm, JoinUnitForm, UnitForm

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
-from pbflow.core.urls import DATABASE_ID_MAX
+from pbflow.core.web.urls import DATABASE_ID_MAX
 from pbflow.marathons import marathons as rules
 from pbflow.marathons.models import ONLINE_URL_MAX, PLACE_MAX, REASON_MAX
 from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_warsaw

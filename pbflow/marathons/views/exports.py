@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from pbflow.accounts.models import Role
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, role_required
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, role_required
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions_services
 from pbflow.editions.models import Edition
 from pbflow.extensions import db

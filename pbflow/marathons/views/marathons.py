@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from pbflow.accounts.models import Role, User
-from pbflow.core.htmx import form_page, is_htmx_request, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, public, role_required, signed_in
+from pbflow.core.web.htmx import form_page, is_htmx_request, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, public, role_required, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Edition
 from pbflow.extensions import db

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from pbflow.core import uploads
 from pbflow.core.files import StoredFile
-from pbflow.core.htmx import render, see_other
-from pbflow.core.permissions import authorize, signed_in
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
+from pbflow.core.web.urls import database_id
 from pbflow.extensions import db
 from pbflow.feedback import policy as feedback_policy
 from pbflow.marathons import policy, readiness, supporters

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pbflow.core.clock import now_in_warsaw
-from pbflow.core.htmx import form_page, render, see_other
-from pbflow.core.permissions import authorize, signed_in
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import form_page, render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
+from pbflow.core.web.urls import database_id
 from pbflow.extensions import db
 from pbflow.marathons import desk, policy, submissions
 from pbflow.marathons.forms.submissions import RecordForm, UndoForm, WalkInForm, WalkInSearchForm

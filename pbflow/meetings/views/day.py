@@ -6,8 +6,8 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.permissions import authorize, signed_in
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
 from pbflow.meetings import ideas, policy, records

@@ -10,8 +10,8 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.permissions import authorize, public, signed_in
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, public, signed_in
 from pbflow.extensions import db
 from pbflow.meetings import discussion, policy
 from pbflow.meetings.forms import discussion as forms

@@ -7,8 +7,8 @@ shows no error page, so a filter it cannot read is answered 400 in plain words, 
 from flask import Response, request
 from flask_babel import gettext as _
 
-from pbflow.core.permissions import public
-from pbflow.core.urls import database_id
+from pbflow.core.web.permissions import public
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, District
 from pbflow.extensions import db

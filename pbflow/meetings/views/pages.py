@@ -8,8 +8,8 @@ from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from pbflow.core.htmx import render
-from pbflow.core.permissions import public
+from pbflow.core.web.htmx import render
+from pbflow.core.web.permissions import public
 from pbflow.extensions import db
 from pbflow.meetings import policy
 from pbflow.meetings.models import Meeting

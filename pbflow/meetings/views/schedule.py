@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 from pbflow.accounts.models import Role
 from pbflow.ambassadors import queries as ambassador_queries
 from pbflow.core import keyset
-from pbflow.core.htmx import form_page, render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, public, role_required, signed_in
+from pbflow.core.web.htmx import form_page, render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, public, role_required, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Edition, Stage
 from pbflow.extensions import db

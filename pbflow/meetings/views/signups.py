@@ -4,8 +4,8 @@ from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.htmx import is_htmx_request, render, see_other
-from pbflow.core.permissions import signed_in
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import signed_in
 from pbflow.extensions import db
 from pbflow.meetings import signups
 from pbflow.meetings.forms.day import ButtonForm, SignupForm

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pbflow.core.htmx import render, see_other
-from pbflow.core.permissions import authorize, signed_in
-from pbflow.core.urls import external_url
+from pbflow.core.web.htmx import render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
+from pbflow.core.web.urls import external_url
 from pbflow.extensions import db
 from pbflow.proposals import invitations, policy
 from pbflow.proposals.forms import authors as forms

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pbflow.core import clock
-from pbflow.core.htmx import render, see_other
-from pbflow.core.navigation import nav_item
-from pbflow.core.permissions import authorize, signed_in
+from pbflow.core.web.htmx import render, see_other
+from pbflow.core.web.navigation import nav_item
+from pbflow.core.web.permissions import authorize, signed_in
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area
 from pbflow.extensions import db

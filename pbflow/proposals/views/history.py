@@ -5,9 +5,9 @@ from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from pbflow.core.errors import render_error
-from pbflow.core.htmx import render
-from pbflow.core.permissions import public
+from pbflow.core.web.errors import render_error
+from pbflow.core.web.htmx import render
+from pbflow.core.web.permissions import public
 from pbflow.extensions import db
 from pbflow.proposals import costs, history, queries
 from pbflow.proposals import services as proposals

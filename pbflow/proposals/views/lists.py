@@ -16,11 +16,11 @@ from pbflow.accounts.models import Role
 from pbflow.ambassadors import hooks as ambassador_hooks
 from pbflow.ambassadors import queries as ambassador_queries
 from pbflow.ambassadors.policy import is_ambassador_of
-from pbflow.core.htmx import render
-from pbflow.core.navigation import nav_item, signed_in_with
-from pbflow.core.page_store import kept_for_visitors
-from pbflow.core.permissions import authorize, public, role_required, signed_in
-from pbflow.core.security import pages_by_cursor
+from pbflow.core.web.htmx import render
+from pbflow.core.web.navigation import nav_item, signed_in_with
+from pbflow.core.web.page_store import kept_for_visitors
+from pbflow.core.web.permissions import authorize, public, role_required, signed_in
+from pbflow.core.web.security import pages_by_cursor
 from pbflow.editions import services as editions
 from pbflow.editions.models import Area, Stage
 from pbflow.extensions import db
@@ -96,7 +96,7 @@ def _stamps():
 @public
 @kept_for_visitors(_stamps)
 def index():
-    """Proposals whose authors have made them public; drafts stay private. Kept for visitors (core/page_store):
+    """Proposals whose authors have made them public; drafts stay private. Kept for visitors (core/web/page_store):
     the list everyone opens the evening an edition starts."""
     return _filtered_list("proposals/list_public.html", forms.ProposalFilterForm, "proposal_lists.index",
                           with_counts=False, fixed={"public_only": True})

@@ -3,8 +3,8 @@
 from flask import Blueprint, abort
 from flask_login import current_user
 
-from pbflow.core.htmx import render
-from pbflow.core.permissions import authorize, public
+from pbflow.core.web.htmx import render
+from pbflow.core.web.permissions import authorize, public
 from pbflow.extensions import login_manager
 from pbflow.proposals import costs, hooks, policy, queries, transitions
 from pbflow.proposals import services as proposals

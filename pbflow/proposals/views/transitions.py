@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from pbflow.core import clock
-from pbflow.core.htmx import is_htmx_request, render, see_other
 from pbflow.core.models import AuditEvent
-from pbflow.core.permissions import authorize, signed_in
-from pbflow.core.urls import database_id
+from pbflow.core.web.htmx import is_htmx_request, render, see_other
+from pbflow.core.web.permissions import authorize, signed_in
+from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 from pbflow.editions.models import Stage
 from pbflow.extensions import db

@@ -10,7 +10,7 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from pbflow.core.htmx import is_htmx_request
+from pbflow.core.web.htmx import is_htmx_request
 from pbflow.extensions import db
 
 ERRORS = {

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from pbflow.core.permissions import public
+from pbflow.core.web.permissions import public
 from pbflow.extensions import db, limiter
 
 bp = Blueprint("core", __name__)

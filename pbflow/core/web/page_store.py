@@ -24,8 +24,8 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from pbflow.core import clock
-from pbflow.core.htmx import is_htmx_request
 from pbflow.core.models import PageStamp
+from pbflow.core.web.htmx import is_htmx_request
 from pbflow.extensions import db
 
 # Where the visitor's CSRF token goes: NUL characters, which no page text holds (requests with them get a 400).
@@ -76,7 +76,7 @@ def stamps(names):
 
 
 def _for_a_visitor():
-    # GET only: for any other method the page's language switch returns to the Referer (core/urls.current_page).
+    # GET only: for any other method the page's language switch returns to the Referer (core/web/urls.current_page).
     return request.method == "GET" and not current_user.is_authenticated and not get_flashed_messages()
 
 

@@ -51,7 +51,7 @@ def pages_by_cursor(view):
 def refuse_malformed_input():
     """Before any view: answer 400 for a NUL character in the query string or a form field (PostgreSQL cannot
     store one in text and would fail the request), and 404 for a ?page= that is no page number."""
-    from pbflow.core.errors import render_error
+    from pbflow.core.web.errors import render_error
 
     if _has_nul(request.args) or (request.method not in {"GET", "HEAD"} and _has_nul(request.form)):
         return render_error(400, NUL_MESSAGE)

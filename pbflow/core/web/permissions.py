@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from pbflow.core.htmx import is_htmx_request
+from pbflow.core.web.htmx import is_htmx_request
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"

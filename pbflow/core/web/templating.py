@@ -5,8 +5,8 @@ import json
 from flask_babel import get_locale
 
 from pbflow.core.markdown import render_markdown
-from pbflow.core.navigation import navigation_items
-from pbflow.core.urls import current_page
+from pbflow.core.web.navigation import navigation_items
+from pbflow.core.web.urls import current_page
 
 HTMX_FILE = "js/htmx-2.0.11.min.js"
 
