@@ -8,7 +8,7 @@ from pathlib import Path
 import pbflow
 
 ROOT = Path(pbflow.__file__).parent
-# Lowest first. Packages on one line do not import each other.
+# Lowest first: each may import those before it.
 LAYERS = ["config", "extensions", "core", "accounts", "editions", "ambassadors", "past_results", "proposals",
           "meetings", "feedback", "workshops", "marathons", "monitoring", "home", "demo", "bench", "cli", ""]
 
@@ -29,6 +29,7 @@ def imports():
     for name, path in known.items():
         targets = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            assert not (isinstance(node, ast.ImportFrom) and node.level), f"{path}: a relative import"  # unchecked
             if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pbflow":
                 for alias in node.names:
                     full = f"{node.module}.{alias.name}"

@@ -5,7 +5,8 @@ several times what reading a kept copy does. A page is kept under a key that hol
 `page_stamps` table that database triggers change in the same transaction as every change to the rows the page
 shows (see proposals/page_stamps.py). Every request reads the stamp before anything else, so a change that has
 committed gives a new key on every app server at once and the next visitor gets a fresh render: a kept page is
-never older than the data. A page may follow several stamps (a search on SQLite does). It is kept per app process, in a bounded LRU, and never written to disk.
+never older than the data. A page may follow several stamps (a search on SQLite does).
+It is kept per app process, in a bounded LRU, and never written to disk.
 
 A page is kept and served only for a GET by a visitor who is not signed in and has no message waiting (a flash),
 per address (path and query), language, htmx fragment or whole page, host and Kraków's day. The visitor's CSRF
