@@ -83,15 +83,15 @@ def _for_a_visitor():
 
 def kept_for_visitors(stamp_names):
     """Serve the view's page from the store while its stamps have not changed; render and keep it otherwise.
-    `stamp_names`: a stamp's name, or a function of the request giving the names this page follows (none: the
-    page is rendered each time)."""
+    `stamp_names`: a function of the request giving the names of the stamps this page follows (none: the page
+    is rendered each time)."""
     def decorator(view):
         @wraps(view)
         def kept(*args, **kwargs):
             pages = store()
             if pages is None or not _for_a_visitor():
                 return view(*args, **kwargs)
-            names = (stamp_names,) if isinstance(stamp_names, str) else tuple(stamp_names())
+            names = tuple(stamp_names())
             numbers = stamps(names) if names else None  # first: the rows a render reads are at least this new
             if numbers is None:
                 return view(*args, **kwargs)
