@@ -54,6 +54,19 @@ def pptx():
     return ooxml("ppt", "presentation.xml")
 
 
+def damaged_odf():
+    """An ODF whose compressed "mimetype" entry is garbled: reading it fails inside zlib."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text",
+                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = bytearray(buffer.getvalue())
+    start = data.find(b"mimetype") + len("mimetype")
+    data[start:start + 10] = bytes(byte ^ 0xFF for byte in data[start:start + 10])
+    return bytes(data)
+
+
 def odf(kind="text"):
     return _zip({"content.xml": "<office:document-content/>", "META-INF/manifest.xml": "<manifest/>"},
                 first=("mimetype", f"application/vnd.oasis.opendocument.{kind}"))

@@ -13,6 +13,7 @@ import re
 import secrets
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -63,7 +64,10 @@ def _zip_type(data):
         if entries and entries[0].filename == "mimetype" and entries[0].file_size < 100:
             with archive.open(entries[0]) as entry:
                 return ODF_MIMETYPES.get(entry.read(100).decode("ascii", "replace").strip())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, EOFError, OSError):
+    # What zipfile raises for a damaged or hostile archive (an unknown compression, encrypted entries, garbled
+    # compressed data): each means "not a document we accept", refused with the usual message, never a 500.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, EOFError, OSError,
+            zlib.error):
         return None
     if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
         return None  # not Office Open XML, or one carrying macros

@@ -62,6 +62,8 @@ def test_real_files_of_each_allowed_kind_are_recognised(en, name, data, content_
     ("archiwum.docx", files._zip({"a.txt": "x"}), CANNOT_BE_UPLOADED),
     ("makra.docx", files.ooxml(extra={"word/vbaProject.bin": "x"}), CANNOT_BE_UPLOADED),
     ("instalator.doc", files.ole2("SummaryInformation"), CANNOT_BE_UPLOADED),
+    ("uciety.docx", files.docx()[:len(files.docx()) // 2], CANNOT_BE_UPLOADED),
+    ("uszkodzony.odt", files.damaged_odf(), CANNOT_BE_UPLOADED),
     ("mapa.pdf", files.png(), "but the file is a PNG file (.png)"),
     ("plan.png", files.PDF, "but the file is a PDF file (.pdf)"),
     ("wniosek.odt", files.docx(), "but the file is a Word file (.docx)"),
