@@ -3,7 +3,6 @@
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from pbflow.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from pbflow.core.forms import Form
 
 # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (a warning, an error under pytest).
 LANGUAGE_CHOICES = [SelectChoice("pl", "Polski"), SelectChoice("en", "English")]
@@ -73,7 +73,7 @@ def confirm_field(other):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = name_field()
     email = email_field()
     password = new_password_field()
@@ -85,43 +85,43 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Remember me on this device"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field(_l("New password"))
     password_confirm = confirm_field("password")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = name_field()
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES,
                          validators=[DataRequired(_l("Choose a language."))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))],
                                      render_kw={"autocomplete": "current-password"})
     password = new_password_field(_l("New password"))
     password_confirm = confirm_field("password")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))],
                              render_kw={"autocomplete": "current-password"})
     confirm = BooleanField(_l("I understand that my account and personal data will be erased and this cannot be undone."),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -129,5 +129,5 @@ class UserSearchForm(FlaskForm):
                     validators=[Optional(), Length(max=100, message=_l("Use at most %(max)d characters."))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form that is only a CSRF token, protecting POST buttons."""

@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SearchField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.models import ApplicationStatus
+from pbflow.core.forms import Form
 from pbflow.core.web.urls import database_id
 from pbflow.editions import services as editions
 
@@ -56,7 +56,7 @@ def district_choices(districts, everything_label):
     return [SelectChoice("", everything_label)] + [SelectChoice(str(d.id), d.label) for d in districts]
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     district = SelectField(_l("District"), coerce=optional_id,
                            validators=[DataRequired(_l("Choose the district."))],
                            invalid_value_message=_l("Choose the district from the list."),
@@ -114,7 +114,7 @@ class ApplicationForm(FlaskForm):
                                      "of areas instead of proposing a new one."))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason for the rejection"), filters=[strip],
         description=_l("The applicant reads this in the application status and in the e-mail."),
@@ -123,7 +123,7 @@ class RejectForm(FlaskForm):
         render_kw={"rows": 3, "maxlength": 1000})
 
 
-class ApplicationFilterForm(FlaskForm):
+class ApplicationFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -136,7 +136,7 @@ class ApplicationFilterForm(FlaskForm):
                            invalid_choice_message=_l("Choose the district from the list."))
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -2,7 +2,6 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Optional
 
@@ -15,6 +14,7 @@ from pbflow.ambassadors.forms_training import (
 )
 from pbflow.ambassadors.materials import EDITION_WIDE
 from pbflow.ambassadors.models import MaterialKind
+from pbflow.core.forms import Form
 
 
 def kind_choices(blank=None):
@@ -22,7 +22,7 @@ def kind_choices(blank=None):
     return choices + [SelectChoice(kind.value, kind.title) for kind in MaterialKind]
 
 
-class MaterialForm(FileFormMixin, FlaskForm):
+class MaterialForm(FileFormMixin, Form):
     kind = SelectField(_l("Kind"), validators=[DataRequired(_l("Choose the kind of material."))])
     title = title_field()
     scope = SelectField(_l("For whom"), description=_l("Ambassadors of an area see its materials, "
@@ -53,7 +53,7 @@ class MaterialForm(FileFormMixin, FlaskForm):
                 "description": self.description.data or "", "link_url": self.link_url.data}
 
 
-class MaterialFilterForm(FlaskForm):
+class MaterialFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

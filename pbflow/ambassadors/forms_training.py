@@ -5,11 +5,11 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from pbflow.core.forms import Form
 from pbflow.core.uploads import ACCEPT, UploadRefused, inspect_upload, max_bytes, megabytes
 
 TITLE_MAX = 200
@@ -82,7 +82,7 @@ class FileFormMixin:
         return "remove_file" in self._fields and bool(self.remove_file.data)
 
 
-class TrainingItemForm(FileFormMixin, FlaskForm):
+class TrainingItemForm(FileFormMixin, Form):
     title = title_field()
     description = description_field(_l("What the ambassador should read, watch or do. You can use Markdown: "
                                        "**bold**, lists, [links](https://…)."))

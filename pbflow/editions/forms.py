@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SearchField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from pbflow.core import clock
+from pbflow.core.forms import Form
 from pbflow.core.money import MoneyField, money_required
 from pbflow.editions import services_admin as rules
 from pbflow.editions.services import AREA_DESCRIPTION_MAX, AREA_NAME_MAX, single_spaced
@@ -90,7 +90,7 @@ def date_field(name):
     return LocalDateField(rules.DATE_LABELS[name], validators=[InputRequired(_l("Enter the date."))])
 
 
-class EditionForm(FlaskForm):
+class EditionForm(Form):
     name = StringField(
         _l("Name of the edition"), filters=[strip],
         description=_l("As residents know it, for example: Wspólne Projekty 2026."),
@@ -173,7 +173,7 @@ class EditionForm(FlaskForm):
 def pools_form(districts, edition=None):
     """One form with a pool for every district and the city-wide pool (MoneyFields: .data in grosze)."""
 
-    class PoolsForm(FlaskForm):
+    class PoolsForm(Form):
         def district_fields(self):
             return [(district, self[f"pool_{district.id}"]) for district in districts]
 
@@ -205,19 +205,19 @@ def criterion_description(**kwargs):
         render_kw={"rows": 2, "maxlength": rules.CRITERION_DESCRIPTION_MAX}, **kwargs)
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     title = criterion_title()
     description = criterion_description()
 
 
-class CriterionEditForm(FlaskForm):
+class CriterionEditForm(Form):
     """The same fields under other ids: the add form is on the page too (and htmx settles by id)."""
 
     title = criterion_title(id="edit-title")
     description = criterion_description(id="edit-description")
 
 
-class AreaForm(FlaskForm):
+class AreaForm(Form):
     name = StringField(
         _l("Name of the area"), filters=[strip, single_spaced],
         description=_l("An estate, a few streets or a part of the district, for example: Osiedle Podwawelskie."),
@@ -230,7 +230,7 @@ class AreaForm(FlaskForm):
         render_kw={"rows": 3, "maxlength": AREA_DESCRIPTION_MAX})
 
 
-class AreaSearchForm(FlaskForm):
+class AreaSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 

@@ -3,13 +3,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date
 from pbflow.monitoring.models import (
     LED_BY_MAX,
@@ -93,7 +93,7 @@ class _Places:
         return True
 
 
-class IndicatorForm(_Places, FlaskForm):
+class IndicatorForm(_Places, Form):
     name_pl = StringField(_l("Name in Polish"), filters=[strip],
                           description=_l("For example: “Uczestnicy spotkań mieszkańców”."),
                           validators=[DataRequired(_l("Give the indicator a name in Polish.")), at_most(NAME_MAX)],
@@ -132,7 +132,7 @@ class IndicatorForm(_Places, FlaskForm):
                 "target": self.target.data, "district_id": self.district_id.data, "area_id": self.area_id.data}
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(Form):
     value = FigureField(_l("Value"), validators=[InputRequired(_l("Give the measured value."))])
     measured_on = _Date(_l("Measured on"), validators=[InputRequired(_l("Give the day it was measured."))])
     source_note = StringField(_l("Source"), filters=[strip],
@@ -147,7 +147,7 @@ class MeasurementForm(FlaskForm):
         return True
 
 
-class ActivityForm(_Places, FlaskForm):
+class ActivityForm(_Places, Form):
     kind = SelectField(_l("Kind of activity"), choices=[SelectChoice(k.value, k.title) for k in ActivityKind],
                        invalid_choice_message=CHOOSE_FROM_LIST)
     title = StringField(_l("Title"), filters=[strip],
@@ -189,7 +189,7 @@ class ActivityForm(_Places, FlaskForm):
                 "area_id": self.area_id.data, "led_by": self.led_by.data or "", "note": self.note.data or ""}
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     first_day = _Date(_l("From"), validators=[InputRequired(_l("Give the first day of the period."))])
     last_day = _Date(_l("To"), validators=[InputRequired(_l("Give the last day of the period."))])
     locale = SelectField(_l("Language of the report"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LOCALES],

@@ -1,10 +1,11 @@
 """Filters for past results and the coordinator's Pabulib upload."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
+
+from pbflow.core.forms import Form
 
 TOO_LONG = _l("Use at most %(max)d characters.")
 MAX_FILES = 100
@@ -14,7 +15,7 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ResultsFilterForm(FlaskForm):
+class ResultsFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -26,7 +27,7 @@ class ResultsFilterForm(FlaskForm):
         self.year.choices = [("", _l("All years"))] + [(str(y), str(y)) for y in years]
 
 
-class BenchmarkForm(FlaskForm):
+class BenchmarkForm(Form):
     class Meta:
         csrf = False
 
@@ -34,6 +35,6 @@ class BenchmarkForm(FlaskForm):
     district = SelectField(_l("District"), choices=[], coerce=str, validate_choice=False, validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     files = MultipleFileField(_l("Pabulib files (.pb)"), render_kw={"accept": ".pb"},
                               validators=[FileRequired(_l("Choose at least one .pb file."))])

@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_utc, to_warsaw
 from pbflow.workshops import consultations, workshops
 from pbflow.workshops.models import ONLINE_URL_MAX, PLACE_MAX, WORKSHOP_TEXT_MAX
@@ -60,7 +60,7 @@ class _PlaceOrLink:
         return True
 
 
-class WorkshopForm(_PlaceOrLink, FlaskForm):
+class WorkshopForm(_PlaceOrLink, Form):
     theme = StringField(_l("Theme"), filters=[strip],
                         description=_l("For example: “Playgrounds: safety rules and costs”."),
                         validators=[DataRequired(_l("Give the workshop a theme.")), at_most(workshops.THEME_MAX)],
@@ -106,27 +106,27 @@ class WorkshopForm(_PlaceOrLink, FlaskForm):
             place=self.place.data or None, online_url=self.online_url.data or None, capacity=self.capacity.data)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            description=_l("The other people are told this in a notification and an e-mail."),
                            validators=[DataRequired(_l("Give a reason.")), at_most(workshops.REASON_MAX)],
                            render_kw={"rows": 3})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     proposal = IntegerField(_l("Proposal"), validators=[InputRequired(_l("Choose a proposal."))])
 
 
-class ConclusionsForm(FlaskForm):
+class ConclusionsForm(Form):
     conclusions = TextAreaField(_l("Conclusions"), filters=[strip], description=_l("Markdown."),
                                 validators=[at_most(WORKSHOP_TEXT_MAX)], render_kw={"rows": 5})
 
 
-class SlotForm(_PlaceOrLink, FlaskForm):
+class SlotForm(_PlaceOrLink, Form):
     unit = SelectField(_l("Unit"), coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
                        invalid_choice_message=CHOOSE_FROM_LIST, validators=[DataRequired(_l("Choose the unit."))])
     day = _Date(_l("Day"), validators=[InputRequired(_l("Enter the day."))])
@@ -158,7 +158,7 @@ class SlotForm(_PlaceOrLink, FlaskForm):
             place=self.place.data or None, online_url=self.online_url.data or None, repeat=self.repeat.data or 1)
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     proposal = SelectField(_l("Your proposal"), coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
                            invalid_choice_message=CHOOSE_FROM_LIST,
                            validators=[DataRequired(_l("Choose the proposal the consultation is about."))])
@@ -173,7 +173,7 @@ class BookingForm(FlaskForm):
             (str(p.id), p.title or _l("Untitled proposal")) for p in proposals]
 
 
-class SlotFilterForm(FlaskForm):
+class SlotFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -13,6 +13,7 @@ checked at 1280 px and, resized, at 360 px. Every failure is collected and repor
   catalogue and not a string of the page's language: a Polish msgstr differing from its msgid on an English page,
   an English msgid with a different Polish msgstr on a Polish page;
 - unnamed input: a shown input, select or textarea without a label, aria-label(ledby) or title;
+- duplicate id: two elements with one id (WCAG 2.1's 4.1.1; a label or aria reference would find the first);
 - unnamed cell: a th without text; a td with no column header (headers=, a th of its column in the header row)
   nor row header (th in its row); at 360 px, where pbflow.css stacks tables and moves the header row off screen,
   a td that shows data (text or a form field; links and buttons name themselves) without showing its column's
@@ -196,6 +197,14 @@ window.__crawl = {
       if (!named) out.push([inMain(el), "unnamed input", describe(el) +
         (el.id && document.querySelectorAll("#" + CSS.escape(el.id)).length > 1 ? " (its id is not unique)" : ""),
         describe(el)]);
+    }
+    const ids = new Map();  // WCAG 2.1's 4.1.1: an id names one element (labels, aria-*, skip links rely on it)
+    for (const el of document.querySelectorAll("[id]")) {
+      if (el.id) ids.set(el.id, [...(ids.get(el.id) || []), el]);
+    }
+    for (const [id, els] of ids) {
+      if (els.length > 1) out.push([els.some(inMain), "duplicate id", `id="${id}" on ${els.length} elements: ` +
+        els.slice(0, 3).map(describe).join(", "), "id " + id]);
     }
     this.cells(out);
     this.language(out, foreign);

@@ -1,11 +1,11 @@
 """The small form under a feedback point: what kind of answer, which version, and the text."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.feedback.answers import NEEDS_TEXT
 from pbflow.feedback.models import FEEDBACK_TEXT_MAX, AnswerKind
 
@@ -27,7 +27,7 @@ def _version(value):
         return None
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     # Choices are checked in validate(): a kind this person may not post is the service's 403, not a 422.
     kind = RadioField(_l("Your answer"), validate_choice=False,
                       validators=[DataRequired(_l("Choose what kind of answer this is."))])

@@ -5,11 +5,11 @@ FeedbackFormState keeps what was typed (or what is stored) and the errors by key
 prints it. The CSRF token is checked for every POST by CSRFProtect."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.core.money import plain_pln
 from pbflow.feedback.models import FEEDBACK_TEXT_MAX, SNIPPET_TITLE_MAX
 from pbflow.feedback.reviews import TEXT_FIELDS, point_key
@@ -76,7 +76,7 @@ class FeedbackFormState:
         return sorted(self.errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else 0)
 
 
-class SnippetForm(FlaskForm):
+class SnippetForm(Form):
     title = StringField(_l("Title"), filters=[strip],
                         description=_l("A few words to find it by, for example “Land of the State Treasury”."),
                         validators=[DataRequired(_l("Give the snippet a title.")), at_most(SNIPPET_TITLE_MAX)],
@@ -86,11 +86,11 @@ class SnippetForm(FlaskForm):
                          render_kw={"rows": 6, "maxlength": FEEDBACK_TEXT_MAX})
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: a button that deletes."""
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(_l("Your note"), filters=[strip], description=MARKDOWN_HINT,
                          validators=[DataRequired(_l("Write your note first.")), at_most(FEEDBACK_TEXT_MAX)],
                          render_kw={"rows": 3, "maxlength": FEEDBACK_TEXT_MAX})

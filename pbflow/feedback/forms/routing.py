@@ -1,13 +1,13 @@
 """Forms of routing: units and a due date, cancelling, a new due date, and the inbox and board filters."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pbflow.ambassadors.forms import district_choices, optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.core.web.urls import database_id
 from pbflow.editions.forms import LocalDateField
 from pbflow.feedback import inbox
@@ -43,7 +43,7 @@ def _due_field():
                           description=_l("Type a date like 15.03.2026 if your browser shows no calendar."))
 
 
-class RouteForm(FlaskForm):
+class RouteForm(Form):
     units = UnitsField(_l("Units"), coerce=int, validate_choice=False)
     due_on = _due_field()
 
@@ -51,11 +51,11 @@ class RouteForm(FlaskForm):
         self.units.choices = [(unit.id, unit.name) for unit in units]
 
 
-class DueForm(FlaskForm):
+class DueForm(Form):
     due_on = _due_field()
 
 
-class CancelRoutingForm(FlaskForm):
+class CancelRoutingForm(Form):
     reason = TextAreaField(_l("Why is the unit taken off the proposal?"), filters=[strip],
                            description=_l("The unit's experts and the coordinators see this reason."),
                            validators=[DataRequired(_l("Say why the unit is taken off the proposal.")),
@@ -68,7 +68,7 @@ def _select(label, coerce=str, **kwargs):
                        invalid_choice_message=CHOOSE_FROM_LIST, **kwargs)
 
 
-class _Filters(FlaskForm):
+class _Filters(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -8,12 +8,12 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from pbflow.accounts.forms import confirm_field, email_field, name_field, new_password_field
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.feedback.units import UnitDetails
 
 NAME_MAX = 200
@@ -42,7 +42,7 @@ def phone_number(_form, field):
                                  "(digits, spaces, “+”, “-” and brackets)."))
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Name"), filters=[strip],
                        description=_l("The full official name, e.g. “Zarząd Zieleni Miejskiej w Krakowie”."),
                        validators=[DataRequired(_l("Enter the unit's name.")), at_most(NAME_MAX), plain_text],
@@ -78,7 +78,7 @@ class UnitForm(FlaskForm):
                            contact_phone=self.contact_phone.data or None)
 
 
-class InviteExpertForm(FlaskForm):
+class InviteExpertForm(Form):
     email = email_field()
 
     def __init__(self, *args, **kwargs):
@@ -87,7 +87,7 @@ class InviteExpertForm(FlaskForm):
         self.email.render_kw = {**self.email.render_kw, "autocomplete": "off"}
 
 
-class JoinUnitForm(FlaskForm):
+class JoinUnitForm(Form):
     """A new account for the invited address: what registration asks, without the address (the link has it)."""
 
     name = name_field()
@@ -99,6 +99,6 @@ class JoinUnitForm(FlaskForm):
         validators=[DataRequired(_l("Registration needs your consent to the processing of your personal data."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: a POST button (remove, cancel)."""
 

@@ -4,12 +4,12 @@ The rules that need the database or the edition (the day's range, seats already 
 pbflow/marathons/marathons.py and bookings.py; their refusals are shown beside the field they name."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.core.web.urls import DATABASE_ID_MAX
 from pbflow.marathons import marathons as rules
 from pbflow.marathons.models import ONLINE_URL_MAX, PLACE_MAX, REASON_MAX
@@ -28,7 +28,7 @@ def _show_refusal(form, error):
     return True
 
 
-class MarathonForm(FlaskForm):
+class MarathonForm(Form):
     title = StringField(_l("Title"), filters=[strip],
                         description=_l("For example: “Submission marathon at the City Hall”."),
                         validators=[DataRequired(_l("Give the marathon a title.")), at_most(rules.TITLE_MAX)],
@@ -73,7 +73,7 @@ def _seats():
                         render_kw={"inputmode": "numeric", "min": rules.MIN_SEATS, "max": rules.MAX_SEATS})
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     starts = _Time(_l("Starts at (Kraków time)"), validators=[InputRequired(_l("Enter when the time starts."))])
     minutes = IntegerField(_l("Length in minutes"),
                            validators=[InputRequired(_l("Give the length in minutes.")),
@@ -89,7 +89,7 @@ class SlotForm(FlaskForm):
         return _show_refusal(self, error)
 
 
-class SeatsForm(FlaskForm):
+class SeatsForm(Form):
     seats = _seats()
 
     SERVICE_FIELDS = {"seats": "seats"}
@@ -98,18 +98,18 @@ class SeatsForm(FlaskForm):
         return _show_refusal(self, error)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            description=_l("The authors who booked a time are told this in a notification and an e-mail."),
                            validators=[DataRequired(_l("Give a reason.")), at_most(REASON_MAX)],
                            render_kw={"rows": 3, "maxlength": REASON_MAX})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -117,13 +117,13 @@ class PeopleSearchForm(FlaskForm):
                     description=_l("At least 2 letters. Anyone with an account can help, whatever their role."))
 
 
-class HelperForm(FlaskForm):
+class HelperForm(Form):
     person = IntegerField(_l("Person"), validators=[InputRequired(_l("Choose a person from the search results.")),
                                                     NumberRange(1, DATABASE_ID_MAX,
                                                                 _l("Choose a person from the search results."))])
 
 
-class BookingForm(FlaskForm):
+class BookingForm(Form):
     slot = SelectField(_l("Time"), coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
                        invalid_choice_message=CHOOSE_FROM_LIST, validators=[DataRequired(_l("Choose a time."))])
     proposal = SelectField(_l("Your proposal"), coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
@@ -142,7 +142,7 @@ class BookingForm(FlaskForm):
         return _show_refusal(self, error)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     slot = SelectField(_l("New time"), coerce=optional_id, invalid_value_message=CHOOSE_FROM_LIST,
                        invalid_choice_message=CHOOSE_FROM_LIST, validators=[DataRequired(_l("Choose a time."))])
 

@@ -1,17 +1,17 @@
 """The form a coordinator records the city's decision about a submitted proposal with, and the list filter."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.marathons.models import REASON_MAX, Outcome
 
 CHOOSE_FROM_LIST = _l("Choose from the list.")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """One per row of the list: the prefix (outcome-<proposal id>) keeps the fields' ids apart."""
 
     outcome = SelectField(_l("Decision"), validators=[InputRequired(_l("Choose the decision."))],
@@ -39,7 +39,7 @@ def outcome_form(proposal_id, row=None, formdata=None):
                        reason=getattr(row, "outcome_reason", "") or "")
 
 
-class SubmittedFilterForm(FlaskForm):
+class SubmittedFilterForm(Form):
     """Which submissions the list shows: an edition, and all districts, the city-wide ones, or one district."""
 
     class Meta:

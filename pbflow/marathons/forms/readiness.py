@@ -1,23 +1,23 @@
 """Forms of the readiness check: no yearly upkeep, overriding a verdict, the support list and its scans."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.marathons.models import REASON_MAX, SUPPORTER_NAME_MAX
 from pbflow.marathons.supporters import NAMES_AT_ONCE, SIGNATURES_MAX
 
 NAMES_TEXT_MAX = NAMES_AT_ONCE * (SUPPORTER_NAME_MAX + 2)
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     reason = TextAreaField(
         _l("Why the verdict does not stop the submission"), filters=[strip],
         description=_l("The authors and the unit read this reason."),
@@ -25,7 +25,7 @@ class OverrideForm(FlaskForm):
         render_kw={"rows": 3, "maxlength": REASON_MAX})
 
 
-class SupportersForm(FlaskForm):
+class SupportersForm(Form):
     names = TextAreaField(
         _l("Names of the residents who back the proposal"), filters=[strip],
         description=_l("One name a line, as the person wrote it; one name alone is fine too. "
@@ -38,7 +38,7 @@ class SupportersForm(FlaskForm):
         validators=[DataRequired(_l("Confirm that every person on the list agreed. Leave out those who did not."))])
 
 
-class ScanForm(FlaskForm):
+class ScanForm(Form):
     file = FileField(_l("Scanned list (PDF, JPEG or PNG)"), render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
     signatures = IntegerField(
         _l("Number of signatures on the list"),

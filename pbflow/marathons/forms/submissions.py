@@ -3,19 +3,19 @@
 People type Kraków time; `RecordForm.submitted_at()` gives the naive UTC the database keeps."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired
 
 from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.marathons.models import REASON_MAX, REFERENCE_MAX
 from pbflow.meetings.forms.schedule import CHOOSE_FROM_LIST, _Date, _Time, to_utc
 
 SEARCH_MAX = 200
 
 
-class RecordForm(FlaskForm):
+class RecordForm(Form):
     reference = StringField(_l("Reference number on the official platform"), filters=[strip],
                             validators=[DataRequired(_l("Enter the reference number the official platform gave "
                                                         "the proposal.")), at_most(REFERENCE_MAX)],
@@ -34,7 +34,7 @@ class RecordForm(FlaskForm):
         return to_utc(self.day.data, self.moment.data)
 
 
-class UndoForm(FlaskForm):
+class UndoForm(Form):
     reason = TextAreaField(_l("Why the record is wrong"), filters=[strip],
                            validators=[DataRequired(_l("Say why the record of the submission is wrong.")),
                                        at_most(REASON_MAX)],
@@ -42,7 +42,7 @@ class UndoForm(FlaskForm):
                            render_kw={"rows": 3, "maxlength": REASON_MAX})
 
 
-class WalkInSearchForm(FlaskForm):
+class WalkInSearchForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -50,7 +50,7 @@ class WalkInSearchForm(FlaskForm):
                     render_kw={"maxlength": SEARCH_MAX, "type": "search"})
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     proposal = StringField(_l("Proposal number"), filters=[strip],
                            validators=[DataRequired(_l("Enter the number of the proposal.")), at_most(12)],
                            render_kw={"inputmode": "numeric", "maxlength": 12})

@@ -1,11 +1,11 @@
 """Forms of the online discussion: a comment or reply, an idea, a moderator's reason. Labels are lazy."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.meetings.models import IDEA_TEXT_MAX, IDEA_TITLE_MAX
 
 BODY_MAX = 5000
@@ -13,7 +13,7 @@ REASON_MAX = 500
 MARKDOWN_HINT = _l("You can use Markdown: **bold**, lists, [links](https://…).")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     """A new thread or a reply."""
 
     body = TextAreaField(_l("Your comment"), description=MARKDOWN_HINT, filters=[strip],
@@ -21,7 +21,7 @@ class CommentForm(FlaskForm):
                          render_kw={"rows": 4, "maxlength": BODY_MAX})
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     title = StringField(_l("Your idea in a few words"), filters=[strip],
                         validators=[DataRequired(_l("Give your idea a title.")), at_most(IDEA_TITLE_MAX)],
                         render_kw={"maxlength": IDEA_TITLE_MAX})
@@ -31,7 +31,7 @@ class IdeaForm(FlaskForm):
         render_kw={"rows": 5, "maxlength": IDEA_TEXT_MAX})
 
 
-class HideForm(FlaskForm):
+class HideForm(Form):
     reason = TextAreaField(
         _l("Why you hide it"), filters=[strip],
         description=_l("Residents see only that the moderator hid the post; coordinators see this reason."),

@@ -7,7 +7,6 @@ The rules that need the database (the stage, the venue, confirmed places) are in
 from datetime import UTC, date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from pbflow.ambassadors.forms import district_choices, optional_id
 from pbflow.core.clock import WARSAW
 from pbflow.core.fields import at_most, strip
+from pbflow.core.forms import Form
 from pbflow.meetings import calendar
 from pbflow.meetings import services as rules
 from pbflow.meetings.models import FORMAT_TITLES, VENUE_KIND_TITLES, MeetingFormat, VenueKind
@@ -78,7 +78,7 @@ def to_warsaw(stored):
     return stored.replace(tzinfo=UTC).astimezone(WARSAW)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     area = _select(_l("Area"), coerce=optional_id, validators=[DataRequired(_l("Choose the area."))])
     title = StringField(_l("Title"), filters=[strip],
                         description=_l("For example: “What does Ruczaj need? Residents' meeting”."),
@@ -155,14 +155,14 @@ class MeetingForm(FlaskForm):
         return True
 
 
-class CancelMeetingForm(FlaskForm):
+class CancelMeetingForm(Form):
     reason = TextAreaField(_l("Why is the meeting cancelled?"), filters=[strip],
                            description=_l("Everyone signed up gets this in an e-mail, and it stays on the meeting's page."),
                            validators=[DataRequired(_l("Tell the residents why the meeting is cancelled.")),
                                        at_most(rules.REASON_MAX)], render_kw={"rows": 3})
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Name of the place"), filters=[strip],
                        description=_l("For example: “Centrum Aktywności Seniorów Ruczaj”."),
                        validators=[DataRequired(_l("Give the name of the place.")), at_most(rules.VENUE_NAME_MAX)],
@@ -182,7 +182,7 @@ class VenueForm(FlaskForm):
         self.district.choices = district_choices(districts, _l("Not in one district"))
 
 
-class CalendarFilterForm(FlaskForm):
+class CalendarFilterForm(Form):
     """The calendar's GET filters."""
 
     class Meta:

@@ -1,14 +1,14 @@
 """Forms for inviting co-authors and choosing who sees a draft. Labels are lazy so they follow the language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 
 from pbflow.accounts.forms import email_field
+from pbflow.core.forms import Form
 from pbflow.proposals.models import DraftVisibility
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field()
 
     def __init__(self, *args, **kwargs):
@@ -19,7 +19,7 @@ class InviteForm(FlaskForm):
         self.email.render_kw = {**self.email.render_kw, "autocomplete": "off"}
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     draft_visibility = RadioField(
         _l("Who sees the proposal before it is public"),
         choices=[SelectChoice(v.value, v.title) for v in DraftVisibility],

@@ -1,13 +1,13 @@
 """The GET filter forms of the proposal lists. Labels are lazy so they follow the language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import district_choices, optional_id
 from pbflow.core.fields import PlainSelect
+from pbflow.core.forms import Form
 from pbflow.editions.models import Scope
 from pbflow.proposals import queries_lists
 from pbflow.proposals.models import ProposalStatus
@@ -32,7 +32,7 @@ def _select(label, coerce=str, **kwargs):
                        invalid_choice_message=CHOOSE_FROM_LIST, widget=PlainSelect(), **kwargs)
 
 
-class ProposalFilterForm(FlaskForm):
+class ProposalFilterForm(Form):
     """The public list's filters; the coordinators' form adds area and scope."""
 
     class Meta:

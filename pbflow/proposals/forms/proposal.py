@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from pbflow.accounts.forms import strip
 from pbflow.ambassadors.forms import optional_id
+from pbflow.core.forms import Form
 from pbflow.core.markdown import strip_unshown_html
 from pbflow.core.money import MoneyField, plain_pln
 from pbflow.editions.models import Scope
@@ -116,7 +116,7 @@ def lines_from(formdata):
     return [LineInput(**rows[n]) for n in sorted(rows)[:costs.MAX_LINES + SPARE_ROWS + NEW_ROWS]]
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     scope = RadioField(_l("Kind of project"), default=Scope.DISTRICT.value,
                        choices=[SelectChoice(s.value, s.title) for s in Scope],
                        validators=[DataRequired(_l("Choose the kind of project."))],

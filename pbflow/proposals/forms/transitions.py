@@ -1,18 +1,18 @@
 """Forms for the transitions that need input: withdrawing, recording the submission, merging."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SearchField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from pbflow.accounts.forms import strip
+from pbflow.core.forms import Form
 from pbflow.proposals.transitions import PLATFORM_REFERENCE_MAX
 
 WITHDRAW_REASON_MAX = 500
 SEARCH_MAX = 200
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Why is it withdrawn? (optional)"), filters=[strip],
         description=_l("It is shown in the proposal's history of the status."),
@@ -26,7 +26,7 @@ class WithdrawForm(FlaskForm):
         return {"reason": self.reason.data or ""}
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     platform_reference = StringField(
         _l("Reference number on the official platform"), filters=[strip],
         description=_l("The number the city's platform gave the proposal when it was entered, e.g. WPD-2026-0123."),
@@ -38,7 +38,7 @@ class SubmitForm(FlaskForm):
         return {"platform_reference": self.platform_reference.data or ""}
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     """The surviving proposal is chosen from a search of the edition's live proposals (radio buttons named into)."""
 
     into = IntegerField(
@@ -50,7 +50,7 @@ class MergeForm(FlaskForm):
         return {"into": into}
 
 
-class MergeSearchForm(FlaskForm):
+class MergeSearchForm(Form):
     class Meta:
         csrf = False  # a GET search
 
