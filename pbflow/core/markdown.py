@@ -1,6 +1,14 @@
-"""Markdown written by residents, rendered and then sanitised with nh3."""
+"""Markdown written by residents, rendered and then sanitised with nh3.
+
+A proposal page renders its description and every feedback point and comment on each request, and Python-Markdown
+costs about a millisecond a text, most of it building a new converter. So each thread keeps one converter (they are
+not thread-safe), and the HTML of recent texts is kept, by their text: rendering is a pure function of it, so a
+kept answer is never stale. Only texts up to KEPT_TEXT_MAX characters are kept, so the memory kept stays small.
+"""
 
 import re
+import threading
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown as md
@@ -14,18 +22,40 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
-def render_markdown(text):
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html",
-                       # align="…" survives the sanitiser and the CSP; style="text-align…" would not
-                       extension_configs={"tables": {"use_align_attribute": True}})
+KEPT_TEXTS = 256
+KEPT_TEXT_MAX = 6000  # a feedback point, a comment, a description within the usual official form limit
+
+_converters = threading.local()
+
+
+def _markdown_html(text):
+    """Python-Markdown's HTML (not yet sanitised), from this thread's converter."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = md.Markdown(
+            extensions=["tables", "sane_lists"], output_format="html",
+            # align="…" survives the sanitiser and the CSP; style="text-align…" would not
+            extension_configs={"tables": {"use_align_attribute": True}})
+    return converter.reset().convert(text)
+
+
+def _sanitised(text):
     clean = nh3.clean(
-        html,
+        _markdown_html(text),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+_kept = lru_cache(maxsize=KEPT_TEXTS)(_sanitised)
+
+
+def render_markdown(text):
+    text = text or ""
+    return _kept(text) if len(text) <= KEPT_TEXT_MAX else _sanitised(text)
 
 
 # Blocks a reader sees apart: each starts on a line of its own (paragraphs and headings after a blank line).
@@ -116,7 +146,7 @@ def strip_unshown_html(text):
     """(text without the HTML tags the sanitiser would not show, their names sorted). Markdown and the
     words between the tags stay as written; a script or style goes with its content, as nh3 drops it."""
     parser = _StartTags()
-    parser.feed(md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html"))
+    parser.feed(_markdown_html(text or ""))
     parser.close()
     unshown = sorted(name for name in parser.names if name not in ALLOWED_TAGS)
     for name in unshown:

@@ -92,3 +92,39 @@ def test_html_that_is_not_shown_is_taken_out_of_the_source_and_named():
     assert dropped == ["b", "div", "script"]
     assert text == "Tekst ważny i **pogrubiony**, a < b.\n\n\nblok\n"
     assert strip_unshown_html("*Zwykły* tekst z <em>wyróżnieniem</em>.") == ("*Zwykły* tekst z <em>wyróżnieniem</em>.", [])
+
+
+def test_a_text_seen_again_is_not_rendered_again_and_reads_the_same():
+    from pbflow.core import markdown
+
+    text = "Ławki przy **placu** — 12 sztuk.\n\n| co | ile |\n|:--|--:|\n| ławka | 12 |"
+    first = render_markdown(text)
+    hits = markdown._kept.cache_info().hits
+    again = render_markdown(text)
+    assert again == first and isinstance(again, Markup)
+    assert markdown._kept.cache_info().hits == hits + 1
+    assert '<td align="right">12</td>' in first and "<strong>placu</strong>" in first
+
+
+def test_a_long_text_is_rendered_and_sanitised_but_not_kept():
+    from pbflow.core import markdown
+
+    text = "Opis <script>alert(1)</script> " + "słowo " * (markdown.KEPT_TEXT_MAX // 6)
+    assert len(text) > markdown.KEPT_TEXT_MAX
+    kept = markdown._kept.cache_info().currsize
+    html = render_markdown(text)
+    assert "alert" not in html and "słowo" in html
+    assert markdown._kept.cache_info().currsize == kept
+
+
+def test_threads_rendering_at_once_each_get_their_own_text():
+    """Python-Markdown's converter keeps state while converting: each thread has its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pbflow.core import markdown
+
+    texts = [f"# Projekt {n}\n\n- punkt {n}\n- drugi {n}\n\n" + f"Akapit {n}. " * (n * 37 % 400) for n in range(200)]
+    expected = [markdown._sanitised(text) for text in texts]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(markdown._sanitised, texts)) == expected
+        assert list(pool.map(render_markdown, texts)) == expected
