@@ -58,9 +58,11 @@ class User(IdMixin, UserMixin, db.Model):
     # header shows the count from the row every request loads anyway, without a COUNT per page.
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # Loaded only where asked for: with the signed-in person (the user loader joins them), and on the
+    # coordinators' list of users. Eager loading ("selectin") ran a roles query after every query that
+    # loads someone, the signed-in person included, since it loads again what is already there.
     roles: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
-        foreign_keys="UserRole.user_id",
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="UserRole.user_id",
     )
 
     # The coordinators' list is sorted by name, letter case ignored.

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from pbflow.accounts import throttle
 from pbflow.accounts.models import Role, User, UserRole, new_login_token
@@ -197,7 +197,8 @@ def revoke_role(actor, user, role):
 
 
 def search_users(text=None):
-    query = select(User).where(User.deleted_at.is_(None)).order_by(func.lower(User.name), User.id)
+    query = (select(User).options(selectinload(User.roles)).where(User.deleted_at.is_(None))
+             .order_by(func.lower(User.name), User.id))
     if text:
         needle = text.strip().lower()
         query = query.where(or_(func.lower(User.name).contains(needle, autoescape=True),

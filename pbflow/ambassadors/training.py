@@ -155,7 +155,7 @@ def ambassadors_query(edition):
         select(AmbassadorApplication)
         .join(User, User.id == AmbassadorApplication.user_id)
         .outerjoin(Area, Area.id == AmbassadorApplication.area_id)
-        .options(contains_eager(AmbassadorApplication.user).lazyload(User.roles), contains_eager(AmbassadorApplication.area),
+        .options(contains_eager(AmbassadorApplication.user), contains_eager(AmbassadorApplication.area),
                  joinedload(AmbassadorApplication.district))
         .where(AmbassadorApplication.edition_id == edition.id,
                AmbassadorApplication.status == ApplicationStatus.APPROVED.value)
