@@ -171,28 +171,29 @@ def _verdict_item(proposal, found):
                 _url("readiness.show", proposal_id=proposal.id, _anchor="verdicts"))
 
 
-def _stage_iv_items(proposal, version, edition, found):
+def _stage_iv_items(proposal, version, edition, found, counted=None):
     declaration = db.session.get(NoUpkeepDeclaration, proposal.id)
     return [_upkeep_item(proposal, version, declaration),
-            _supporters_item(proposal, edition, supporters.backing(proposal)),
+            _supporters_item(proposal, edition, supporters.backing(proposal) if counted is None else counted),
             _feedback_item(proposal, found), _verdict_item(proposal, found)]
 
 
-def checklist(proposal, version=None, found=None):
-    """Every item of the readiness check, in the order the official form asks for things."""
+def checklist(proposal, version=None, found=None, backing=None):
+    """Every item of the readiness check, in the order the official form asks for things. A page that shows
+    the latest feedback (`found`) or the support (`backing`) itself passes them, so they are read once."""
     edition = rules.edition_of(proposal)
     version = version or rules.get_version(proposal)
     found = latest_feedback(proposal) if found is None else found
     edit_url = (_url("proposals.edit", proposal_id=proposal.id) if proposal.state in EDITABLE
                 else _url("proposals.show", proposal_id=proposal.id))
-    upkeep, backing, answered, verdicts = _stage_iv_items(proposal, version, edition, found)
+    upkeep, supported, answered, verdicts = _stage_iv_items(proposal, version, edition, found, backing)
     deadline_passed = clock.today() > edition.submission_deadline
     return [
         _item("form", _("Official form filled in"), rules.form_problems(edition, version),
               _("Every required field is filled in and within the official form's limits."), edit_url),
         _item("cost", _("Cost within the cap"), rules.cap_problems(edition, version),
               _("The total cost is within the cap for this kind of project."), edit_url),
-        upkeep, backing,
+        upkeep, supported,
         _item("co_authors", _("Co-authors agreed"), rules.co_author_problems(proposal),
               _("Every invited co-author has answered."), _url("proposal_authors.authors", proposal_id=proposal.id)),
         answered, verdicts,

@@ -326,6 +326,17 @@ def test_the_readiness_page_needs_a_sign_in_and_an_existing_proposal(client, log
     assert client.get("/proposals/999999/readiness").status_code == 404
 
 
+def test_the_readiness_page_counts_the_support_once(client, login, ready_case, count_queries):
+    """The page shows the support beside the checklist, which needs it too: one count serves both."""
+    proposal, author = ready_case
+    login(client, author)
+    url = f"/proposals/{proposal.id}/readiness"
+    client.get(url)
+    with count_queries() as statements:
+        assert client.get(url).status_code == 200
+    assert sum("FROM supporters" in statement for statement in statements) == 1
+
+
 def test_the_checklist_runs_the_same_queries_for_one_or_ten_feedback_rounds(
         app, edition, make_proposal, make_unit, make_routing, make_feedback, count_queries):
     def case(rounds):

@@ -59,10 +59,11 @@ def _page_values(proposal, override_forms=None, upkeep_error=None):
         for feedback in found:
             if feedback.blocks and feedback.id not in forms_by_id:
                 forms_by_id[feedback.id] = forms.OverrideForm(formdata=None, prefix=f"override-{feedback.id}")
-    return {"version": version, "items": readiness.checklist(proposal, version, found), "found": found,
+    backing = supporters.backing(proposal)
+    return {"version": version, "items": readiness.checklist(proposal, version, found, backing), "found": found,
             "overrides": _overrides(found), "override_forms": forms_by_id, "upkeep_error": upkeep_error,
             "declarable": version.yearly_upkeep == 0 and policy.can_declare_no_upkeep(current_user, proposal),
-            "upkeep_form": forms.ButtonForm(), "backing": supporters.backing(proposal),
+            "upkeep_form": forms.ButtonForm(), "backing": backing,
             "needed": rules.edition_of(proposal).supporters_required,
             "may_see_supporters": policy.can_see_supporters(current_user, proposal)}
 

@@ -106,7 +106,8 @@ def add_walk_in(marathon_id):
 def _proposal_context(marathon, proposal, form=None, **extra):
     from pbflow.marathons import readiness
 
-    version, submission = desk.version_to_copy(proposal)
+    version, submission = desk.version_to_copy(proposal)  # with no submission yet, the current version
+    edition = proposal_rules.edition_of(proposal)  # held here, so the checklist finds it in the session
     authors = submissions.authors(proposal.id)
     if form is None:
         form = RecordForm(formdata=None)
@@ -118,10 +119,10 @@ def _proposal_context(marathon, proposal, form=None, **extra):
     may_fix = proposal_policy.is_author(current_user, proposal) or proposal_policy.is_coordinator(current_user)
     return {"marathon": marathon, "proposal": proposal, "version": version, "submission": submission,
             "may_fix": may_fix,
-            "checklist": readiness.checklist(proposal) if submission is None else [],
+            "checklist": readiness.checklist(proposal, version) if submission is None else [],
             "fields": desk.copy_fields(version), "form": form,
             "may_record": policy.can_record_submission(current_user, proposal, marathon),
-            "example_reference": submissions.example_reference(proposal_rules.edition_of(proposal)), **extra}
+            "example_reference": submissions.example_reference(edition), **extra}
 
 
 @bp.route("/marathons/<int:marathon_id>/desk/proposals/<int:proposal_id>")
