@@ -23,7 +23,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 
 
 KEPT_TEXTS = 256
-KEPT_TEXT_MAX = 6000  # a feedback point, a comment, a description within the usual official form limit
+KEPT_TEXT_MAX = 5000  # the official form's usual limit for a description; a feedback point or a comment is shorter
+# At most about 6 MB: 256 texts of 5,000 Polish characters (2 bytes each in Python) and their HTML.
 
 _converters = threading.local()
 
