@@ -92,6 +92,27 @@
     if (button) { event.preventDefault(); window.print(); }
   });
 
+  // A live region that answers typing ([data-hold-while-pressed], the proposal form's totals) can grow when the
+  // answer lands; if that happens while a mouse button is down on "Save", the button moves from under the
+  // pointer and the click is lost. Hold such an answer back until the button is released, then ask again.
+  var pressed = false;
+  var heldBack = [];
+  document.addEventListener("pointerdown", function () { pressed = true; }, true);
+  function release() {
+    pressed = false;
+    heldBack.splice(0).forEach(function (region) {
+      if (document.body.contains(region)) { htmx.trigger(region, "pbflow:ask-again"); }
+    });
+  }
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("pointercancel", release, true);
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = event.detail.target;
+    if (!pressed || !region || !region.hasAttribute("data-hold-while-pressed")) { return; }
+    event.detail.shouldSwap = false;
+    if (heldBack.indexOf(region) < 0) { heldBack.push(region); }
+  });
+
   // Uploads that take a while ([data-upload-progress] names a <progress>): show how much has been sent.
   document.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest && event.target.closest("[data-upload-progress]");
