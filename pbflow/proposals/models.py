@@ -153,7 +153,9 @@ class Proposal(IdMixin, TimestampMixin, db.Model):
         CheckConstraint("scope = 'citywide' OR district_id IS NOT NULL", name="district_project_has_district"),
         # Per-status counts (covering), and the sort by status: one range per status, newest first.
         Index("ix_proposals_edition_status_updated", "edition_id", "status", "updated_at", "id"),
-        Index("ix_proposals_edition_district_status", "edition_id", "district_id", "status"),
+        # A district's proposals by status, and its per-status counts read from the index alone (the scope and
+        # the public flag, which the coordinators' and the public lists narrow by, are in it too).
+        Index("ix_proposals_district_counts", "edition_id", "district_id", "status", "scope", "is_public"),
         Index("ix_proposals_edition_updated", "edition_id", "updated_at"),
         Index("ix_proposals_edition_created", "edition_id", "created_at"),  # drafts created, per period
         Index("ix_proposals_public", "is_public", "edition_id"),

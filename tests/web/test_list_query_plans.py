@@ -11,7 +11,9 @@ and each case below says which:
 - "My proposals": the rows come from the person's authorships (proposal_authors by user_id), then by
   primary key; one person's proposals are few;
 - sorting by status: one index range per status, each cut to a page, merged; the sort is of at most
-  (number of statuses × page size) rows.
+  (number of statuses × page size) rows;
+- a list whose status counts say its filters match at most queries_lists.FEW proposals: the rows come from
+  the filters' index, by primary key, and are sorted.
 The planner is left without ANALYZE statistics (its fixed guesses), as a fresh database has them.
 """
 
@@ -24,6 +26,7 @@ from sqlalchemy import event
 
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
+from pbflow.proposals import queries_lists
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalStatus
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -34,13 +37,19 @@ SORTED_IN_MEMORY = re.compile(r"USE TEMP B-TREE FOR (RIGHT PART OF |LAST \d+ TER
 READS_PROPOSALS = re.compile(r"\bFROM (proposals|proposal_versions)\b(?!_)|\bJOIN (proposals|proposal_versions)\b(?!_)")
 SEEK = re.compile(r"^SEARCH proposals USING (COVERING )?INDEX \S+ \(.*[<>]\?\)$")
 NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
-SEARCH, MINE, BY_STATUS = "search", "mine", "status"
+SEARCH, MINE, BY_STATUS, FEW = "search", "mine", "status", "few"
 
 
 @pytest.fixture
-def lists(sqlite_app, make_edition, make_user, make_area, make_proposal, people, districts):
+def lists(sqlite_app, monkeypatch, make_edition, make_user, make_area, make_proposal, people, districts):
+    """The lists below walk their indexes: every filter here matches few rows, which a list that counts would
+    otherwise sort (queries_lists.FEW; test_a_list_that_matches_few_reads_the_filters_index)."""
+    monkeypatch.setattr(queries_lists, "FEW", -1)
+    return fill(sqlite_app, make_edition, make_user, make_area, make_proposal, people, districts)
+
+
+def fill(app, make_edition, make_user, make_area, make_proposal, people, districts):
     """A few hundred proposals over two editions, 18 districts, two areas, every status; a third public."""
-    app = sqlite_app
     app.config["PAGE_SIZE"] = 5  # so that nearly every case has a second page, reached through its cursor
     edition = make_edition(open_stage="meetings")
     older = make_edition(name="Wspólne Projekty 2025", current=False, open_stage=None)
@@ -107,7 +116,7 @@ def skips_rows(statement, parameters):
 def _sort_accepted(accepted, parent):
     """A search's matches and one person's proposals may be sorted anywhere in the plan; by status, only the
     merge of the per-status pages (the outermost sort), never a sort inside one status's range."""
-    return SEARCH in accepted or MINE in accepted or (BY_STATUS in accepted and parent == 0)
+    return SEARCH in accepted or MINE in accepted or FEW in accepted or (BY_STATUS in accepted and parent == 0)
 
 
 def problems(found, accepted=()):
@@ -128,14 +137,14 @@ def problems(found, accepted=()):
 def check(app, client, url, accepted=(), pages=2):
     """The page and the next `pages - 1` pages through their links: no full scan, no unaccepted sort; a later
     page seeks its start in an index (a range "key<?" or "key>?"), unless its rows come from a search or
-    one person's authorships, then by primary key."""
+    one person's authorships or few matches, then by primary key."""
     visited = []
     for _ in range(pages):
         later = "after=" in url
         found, response, url = plans(app, client, url)
         visited.append(later)
         assert problems(found, accepted) == []
-        if later and SEARCH not in accepted and MINE not in accepted:
+        if later and not {SEARCH, MINE, FEW} & set(accepted):
             assert any(SEEK.match(line) for _s, _p, lines in found for _parent, line in lines), found
         if url is None:
             break
@@ -200,3 +209,31 @@ def test_the_check_sees_a_full_scan_and_an_in_memory_sort(lists, client):
         statement = "SELECT id FROM proposals WHERE yearly_upkeep > ? ORDER BY title"
         lines = [(row[1], row[3]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, (0,))]
     assert len(problems([(statement, (0,), lines)])) == 2
+
+
+@pytest.mark.parametrize("query", ["district={d1}&scope=citywide", "district={d1}&status=merged&sort=cost",
+                                   "district={d1}&sort=title", "scope=citywide&status=ready", "area={a0}&sort=changed"])
+def test_a_list_that_matches_few_reads_the_filters_index(lists, client, login, monkeypatch, query):
+    """Walking (edition_id, updated_at) to find the proposals of a district that are also city-wide (none)
+    read the whole edition; with the counts saying how few match, the page is read through the filters'
+    index by primary key, and those rows alone are sorted."""
+    monkeypatch.setattr(queries_lists, "FEW", 1000)
+    login(client, lists["coordinator"])
+    query = query.format(d1=lists["districts"][1].id, a0=lists["areas"][0].id)
+    url = f"/proposals/all?{query}"
+    assert check(client.application, client, url, (FEW,))
+    found, _response, _next = plans(client.application, client, url)
+    page_plan = [lines for statement, _p, lines in found if "LIMIT" in statement and "IN (SELECT" in statement]
+    assert len(page_plan) == 1, [statement for statement, _p, _l in found]
+    assert page_plan[0][0][1] == "SEARCH proposals USING INTEGER PRIMARY KEY (rowid=?)", page_plan
+    assert not any("ix_proposals_edition_updated" in line or "ix_proposals_edition_cost" in line
+                   or "ix_proposals_edition_title" in line for _parent, line in page_plan[0]), page_plan
+
+
+def test_a_district_s_status_counts_are_read_from_its_index_alone(lists, client, login):
+    login(client, lists["coordinator"])
+    found, _response, _next = plans(client.application, client,
+                                    f"/proposals/all?district={lists['districts'][1].id}&scope=district")
+    counts = [lines for statement, _p, lines in found if "count(*)" in statement and "GROUP BY" in statement]
+    assert counts == [[(0, "SEARCH proposals USING COVERING INDEX ix_proposals_district_counts "
+                           "(edition_id=? AND district_id=?)")]]

@@ -555,3 +555,38 @@ def test_a_search_that_is_not_words_gives_a_normal_page(app, client, coordinator
         assert titles(response) or "No proposal matches" in page
     assert set(titles(client.get(f"/proposals/all?q={quote('NEAR(plac zabaw)')}"))) <= {"Plac zabaw",
                                                                                          "Plac zabaw publiczny"}
+
+
+@pytest.mark.parametrize("query", ["district={d1}", "district={d1}&sort=title", "district={d1}&sort=cost",
+                                   "district={d2}&status=draft&sort=cost", "scope=citywide&sort=title",
+                                   "area={a0}&sort=changed", "district={d1}&scope=citywide"])
+def test_a_list_that_matches_few_shows_what_walking_its_order_shows(app, client, login, monkeypatch, make_edition,
+                                                                    make_user, make_area, make_proposal, people,
+                                                                    districts, query):
+    """A list whose counts say few proposals match reads them by its filters and sorts them (queries_lists.FEW):
+    the same rows in the same order, page after page, as walking the order's index."""
+    from pbflow.proposals import queries_lists
+    from tests.web.test_list_query_plans import fill
+
+    made = fill(app, make_edition, make_user, make_area, make_proposal, people, districts)
+    app.config["PAGE_SIZE"] = 7
+    login(client, made["coordinator"])
+    url = "/proposals/all?" + query.format(d1=made["districts"][1].id, d2=made["districts"][2].id,
+                                           a0=made["areas"][0].id)
+
+    def every_page():
+        seen, link = [], url
+        for _page in range(40):
+            if not link:
+                return seen
+            response = client.get(link)
+            assert response.status_code == 200
+            seen += TITLE.findall(response.get_data(as_text=True))
+            link = next_link(response)
+        raise AssertionError("the pages never end")
+
+    monkeypatch.setattr(queries_lists, "FEW", -1)
+    walked = every_page()
+    monkeypatch.setattr(queries_lists, "FEW", 1000)
+    assert every_page() == walked
+    assert len(walked) == len(set(walked)) and (walked or "citywide" in query)

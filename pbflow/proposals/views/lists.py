@@ -44,10 +44,11 @@ RESULTS = "proposals/_list_results.html"
 NARROWING = ("q", "district", "area", "status", "scope")  # filters that can leave a list empty
 
 
-def _page(filters, context):
+def _page(filters, context, matching=None):
     """(a page of the list, 200), or (None, 400) with a message for a damaged cursor."""
     try:
-        return queries_lists.page(filters, request.args.get("after"), current_app.config["PAGE_SIZE"]), 200
+        return queries_lists.page(filters, request.args.get("after"), current_app.config["PAGE_SIZE"],
+                                  matching), 200
     except queries_lists.BadCursor:
         context["cursor_error"] = _("This page link is damaged. Start again from the first page.")
         return None, 400
@@ -73,9 +74,11 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
     filters = form.filters(**(fixed or {}))
     chosen = form.url_args()
     context.update(url_args={**chosen, **(url_args or {})}, narrowed=any(chosen.get(name) for name in NARROWING))
-    context["page"], status = _page(filters, context)
-    if with_counts and context["page"] is not None:
-        context["counts"] = queries_lists.status_counts(filters)
+    # Counted first: how many rows match decides how the page is read (queries_lists.page).
+    counts = queries_lists.status_counts(filters) if with_counts else None
+    context["page"], status = _page(filters, context, queries_lists.matching_count(counts, filters))
+    if counts is not None and context["page"] is not None:
+        context["counts"] = counts
     # The counts take the newest matches too, without the status filter: they may reach the limit alone.
     context["more_matches"] = context["page"] is not None and (
         context["page"].more_matches or getattr(context["counts"], "more_matches", False))
