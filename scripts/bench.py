@@ -137,6 +137,9 @@ def list_pages(app, clients, picked):
         ("all: district + status + cost sort", 3, "coordinator",
          f"/proposals/all?district={district_id}&status=draft&scope=district&sort=cost"),
         ("all: search 'ławki' by relevance", 3, "coordinator", "/proposals/all?q=lawki&sort=relevance"),
+        # A combination that matches (next to) nothing: walking the order's index would read the whole edition.
+        ("all: district + city-wide (few match)", 3, "coordinator",
+         f"/proposals/all?district={district_id}&scope=citywide"),
         ("public proposal page (visitor)", None, "visitor", f"/proposals/{public_id}"),
         ("proposal page (lead author)", None, "author", f"/proposals/{proposal_id}"),
         ("history", None, "author", f"/proposals/{proposal_id}/history"),
