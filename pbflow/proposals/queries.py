@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from pbflow.editions.models import Edition
 from pbflow.extensions import db
+from pbflow.proposals import rules
 from pbflow.proposals.models import Proposal, ProposalAuthor, ProposalVersion
 
 
@@ -20,9 +21,9 @@ def proposal_page(proposal_id):
 
 def version(proposal, number=None):
     """One version with its author, district and area (the current one by default)."""
-    return db.session.scalar(
+    return rules.remember_version(db.session.scalar(
         select(ProposalVersion).where(
             ProposalVersion.proposal_id == proposal.id,
             ProposalVersion.number == (number if number is not None else proposal.current_version))
         .options(joinedload(ProposalVersion.created_by), joinedload(ProposalVersion.district),
-                 joinedload(ProposalVersion.area)))
+                 joinedload(ProposalVersion.area))))

@@ -36,9 +36,28 @@ class StaleProposal(ProposalError):
 # --- reading -----------------------------------------------------------------------
 
 def get_version(proposal, number=None):
-    return db.session.scalar(select(ProposalVersion).where(
-        ProposalVersion.proposal_id == proposal.id,
-        ProposalVersion.number == (number if number is not None else proposal.current_version)))
+    """A version of the proposal, the one in force by default. A version never changes once saved, so one
+    this session has read already is taken from it (by its id, checked): a proposal page needs the version
+    in force for its text, its checklist and its next steps, and read it three times."""
+    number = number if number is not None else proposal.current_version
+    known = _versions_read().get((proposal.id, number))
+    if known is not None:
+        version = db.session.get(ProposalVersion, known)
+        if version is not None and (version.proposal_id, version.number) == (proposal.id, number):
+            return version
+    return remember_version(db.session.scalar(select(ProposalVersion).where(
+        ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == number)))
+
+
+def _versions_read():
+    return db.session.info.setdefault("proposal_version_ids", {})
+
+
+def remember_version(version):
+    """Note a version read (for get_version); returns it."""
+    if version is not None:
+        _versions_read()[(version.proposal_id, version.number)] = version.id
+    return version
 
 
 def edition_of(proposal):

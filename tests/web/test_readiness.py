@@ -337,6 +337,39 @@ def test_the_readiness_page_counts_the_support_once(client, login, ready_case, c
     assert sum("FROM supporters" in statement for statement in statements) == 1
 
 
+def test_the_proposal_page_reads_the_version_in_force_once(client, login, ready_case, count_queries, english):
+    """Its text, its readiness section and its next steps ("Mark as ready") all need the version in force, which
+    never changes once saved: one read serves them all."""
+    proposal, author = ready_case
+    login(client, author)
+    url = f"/proposals/{proposal.id}"
+    client.get(url)
+    with count_queries() as statements:
+        html = client.get(url).get_data(as_text=True)
+    assert 'id="readiness"' in html and "Mark as ready to submit" in html
+    assert sum("FROM proposal_versions" in statement for statement in statements) == 1
+
+
+def test_a_new_version_is_the_one_in_force_in_the_same_session(app, ready_case):
+    """Versions read are remembered by (proposal, number): saving another moves the number, never a stale read."""
+    from pbflow.accounts.models import User
+    from pbflow.proposals import rules
+    from pbflow.proposals import services as proposals
+
+    proposal, author = ready_case
+    with app.test_request_context():
+        row = db.session.get(Proposal, proposal.id)
+        first = rules.get_version(row)
+        assert rules.get_version(row) is first and first.number == row.current_version
+        content = proposals.Content.of(first)
+        content.title = "Zielony skwer z ławkami i poidełkiem"
+        proposals.save_version(db.session.get(User, author.id), row, content, expected_lock=row.current_version)
+        db.session.commit()
+        second = rules.get_version(row)
+        assert second.number == first.number + 1 and second.title == "Zielony skwer z ławkami i poidełkiem"
+        assert rules.get_version(row, first.number) is first
+
+
 def test_the_checklist_runs_the_same_queries_for_one_or_ten_feedback_rounds(
         app, edition, make_proposal, make_unit, make_routing, make_feedback, count_queries):
     def case(rounds):
