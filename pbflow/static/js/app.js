@@ -92,25 +92,27 @@
     if (button) { event.preventDefault(); window.print(); }
   });
 
-  // A live region that answers typing ([data-hold-while-pressed], the proposal form's totals) can grow when the
-  // answer lands; if that happens while a mouse button is down on "Save", the button moves from under the
-  // pointer and the click is lost. Hold such an answer back until the button is released, then ask again.
-  var pressed = false;
-  var heldBack = [];
-  document.addEventListener("pointerdown", function () { pressed = true; }, true);
-  function release() {
-    pressed = false;
-    heldBack.splice(0).forEach(function (region) {
-      if (document.body.contains(region)) { htmx.trigger(region, "pbflow:ask-again"); }
-    });
-  }
-  document.addEventListener("pointerup", release, true);
-  document.addEventListener("pointercancel", release, true);
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var region = event.detail.target;
-    if (!pressed || !region || !region.hasAttribute("data-hold-while-pressed")) { return; }
-    event.detail.shouldSwap = false;
-    if (heldBack.indexOf(region) < 0) { heldBack.push(region); }
+  // A live answer (the proposal form's totals, asked for when a field is left) can grow or shrink the page; if it
+  // lands while the mouse button is down on "Save", the button moves from under the pointer and the click is
+  // lost. While the main button is pressed, a swap scrolls the page by what it moved the pressed element.
+  var pressed = null;
+  var pressedTop = null;
+  document.addEventListener("pointerdown", function (event) {
+    pressed = event.isPrimary && event.button === 0 && event.target instanceof Element ? event.target : null;
+  }, true);
+  function release() { pressed = null; }
+  ["pointerup", "pointercancel", "dragstart", "contextmenu"].forEach(function (name) {
+    document.addEventListener(name, release, true);
+  });
+  window.addEventListener("blur", release);
+  document.addEventListener("htmx:beforeSwap", function () {
+    pressedTop = pressed && pressed.isConnected ? pressed.getBoundingClientRect().top : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (pressedTop !== null && pressed && pressed.isConnected) {
+      window.scrollBy(0, pressed.getBoundingClientRect().top - pressedTop);
+    }
+    pressedTop = null;
   });
 
   // Uploads that take a while ([data-upload-progress] names a <progress>): show how much has been sent.
