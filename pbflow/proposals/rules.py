@@ -53,10 +53,16 @@ def _versions_read():
     return db.session.info.setdefault("proposal_version_ids", {})
 
 
+VERSIONS_REMEMBERED = 256  # a page needs a few; a command that reads thousands starts afresh at this many
+
+
 def remember_version(version):
     """Note a version read (for get_version); returns it."""
     if version is not None:
-        _versions_read()[(version.proposal_id, version.number)] = version.id
+        read = _versions_read()
+        if len(read) >= VERSIONS_REMEMBERED:
+            read.clear()
+        read[(version.proposal_id, version.number)] = version.id
     return version
 
 

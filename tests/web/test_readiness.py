@@ -370,6 +370,17 @@ def test_a_new_version_is_the_one_in_force_in_the_same_session(app, ready_case):
         assert rules.get_version(row, first.number) is first
 
 
+def test_a_command_that_reads_many_versions_keeps_only_a_few_remembered(app):
+    from types import SimpleNamespace
+
+    from pbflow.proposals import rules
+
+    with app.app_context():
+        for n in range(3 * rules.VERSIONS_REMEMBERED):
+            rules.remember_version(SimpleNamespace(proposal_id=n, number=1, id=n))
+        assert 0 < len(db.session.info["proposal_version_ids"]) <= rules.VERSIONS_REMEMBERED
+
+
 def test_the_checklist_runs_the_same_queries_for_one_or_ten_feedback_rounds(
         app, edition, make_proposal, make_unit, make_routing, make_feedback, count_queries):
     def case(rounds):
