@@ -171,10 +171,10 @@ def _verdict_item(proposal, found):
                 _url("readiness.show", proposal_id=proposal.id, _anchor="verdicts"))
 
 
-def _stage_iv_items(proposal, version, edition, found, counted=None):
+def _stage_iv_items(proposal, version, edition, found, backing=None):
     declaration = db.session.get(NoUpkeepDeclaration, proposal.id)
     return [_upkeep_item(proposal, version, declaration),
-            _supporters_item(proposal, edition, supporters.backing(proposal) if counted is None else counted),
+            _supporters_item(proposal, edition, supporters.backing(proposal) if backing is None else backing),
             _feedback_item(proposal, found), _verdict_item(proposal, found)]
 
 

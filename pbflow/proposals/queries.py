@@ -21,9 +21,6 @@ def proposal_page(proposal_id):
 
 def version(proposal, number=None):
     """One version with its author, district and area (the current one by default)."""
-    return rules.remember_version(db.session.scalar(
-        select(ProposalVersion).where(
-            ProposalVersion.proposal_id == proposal.id,
-            ProposalVersion.number == (number if number is not None else proposal.current_version))
-        .options(joinedload(ProposalVersion.created_by), joinedload(ProposalVersion.district),
-                 joinedload(ProposalVersion.area))))
+    return rules.remember_version(db.session.scalar(rules.version_query(proposal, number).options(
+        joinedload(ProposalVersion.created_by), joinedload(ProposalVersion.district),
+        joinedload(ProposalVersion.area))))

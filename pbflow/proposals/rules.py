@@ -35,6 +35,9 @@ class StaleProposal(ProposalError):
 
 # --- reading -----------------------------------------------------------------------
 
+VERSIONS_REMEMBERED = 256  # a page needs a few; a command that reads thousands starts afresh at this many
+
+
 def get_version(proposal, number=None):
     """A version of the proposal, the one in force by default. A version never changes once saved, so one
     this session has read already is taken from it (by its id, checked): a proposal page needs the version
@@ -45,15 +48,18 @@ def get_version(proposal, number=None):
         version = db.session.get(ProposalVersion, known)
         if version is not None and (version.proposal_id, version.number) == (proposal.id, number):
             return version
-    return remember_version(db.session.scalar(select(ProposalVersion).where(
-        ProposalVersion.proposal_id == proposal.id, ProposalVersion.number == number)))
+    return remember_version(db.session.scalar(version_query(proposal, number)))
+
+
+def version_query(proposal, number=None):
+    """SELECT of one version of the proposal, the one in force by default."""
+    return select(ProposalVersion).where(
+        ProposalVersion.proposal_id == proposal.id,
+        ProposalVersion.number == (number if number is not None else proposal.current_version))
 
 
 def _versions_read():
     return db.session.info.setdefault("proposal_version_ids", {})
-
-
-VERSIONS_REMEMBERED = 256  # a page needs a few; a command that reads thousands starts afresh at this many
 
 
 def remember_version(version):
