@@ -49,14 +49,23 @@ def _locale(locale):
     return Locale.parse(str(locale))
 
 
+_last_parsed = (None, None)  # (the Locale Flask-Babel gave, ours): a page formats dozens of dates and amounts
+
+
 def _current_locale(locale=None):
+    global _last_parsed  # noqa: PLW0603 - one pair, replaced whole (atomic under threads)
     if locale is None:
         try:
             locale = g._flask_babel.babel_locale  # where Flask-Babel keeps the request's (or a forced) locale
         except (AttributeError, RuntimeError):  # not chosen yet, or no app context
             locale = None
         locale = locale or get_locale() or "pl"
-    return _locale(locale)
+    given, parsed = _last_parsed
+    if given is locale:  # the same object, held here so its id cannot be reused: hashing a Locale costs more
+        return parsed
+    parsed = _locale(locale)
+    _last_parsed = (locale, parsed)
+    return parsed
 
 
 @lru_cache(maxsize=32)

@@ -29,6 +29,11 @@ def roman(number):
     return ROMAN[number - 1] if 0 < number <= len(ROMAN) else str(number)
 
 
+def district_label(number, name):
+    """How a district is named wherever one is chosen or shown: "XIV Czyżyny"."""
+    return f"{roman(number)} {name}"
+
+
 class District(IdMixin, db.Model):
     """An auxiliary unit of the city (dzielnica), numbered with Roman numerals in Kraków."""
 
@@ -45,7 +50,7 @@ class District(IdMixin, db.Model):
 
     @property
     def label(self):
-        return f"{self.roman} {self.name}"
+        return district_label(self.number, self.name)
 
     def __repr__(self):
         return f"<District {self.roman} {self.name}>"

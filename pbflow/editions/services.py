@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from pbflow.core import audit, clock
-from pbflow.editions.models import Area, District, Edition, Scope, Stage
+from pbflow.editions.models import Area, District, Edition, Scope, Stage, district_label
 from pbflow.extensions import db
 
 AREA_NAME_MAX = 120
@@ -120,6 +120,24 @@ def district_caps(edition):
 
 def districts():
     return db.session.scalars(select(District).order_by(District.number)).all()
+
+
+_DISTRICT_OPTIONS = select(District.id, District.number, District.name).order_by(District.number)
+_AREA_OPTIONS = (select(Area.id, Area.name, District.number, District.name)
+                 .join(District, District.id == Area.district_id).order_by(District.number, Area.name_key, Area.id))
+
+
+def district_options():
+    """[(id, label)] of every district in order, as plain rows: the proposal lists' filters offer them on every
+    request, and loading them as objects cost more than the rest of the filter's queries."""
+    return [(district_id, district_label(number, name))
+            for district_id, number, name in db.session.execute(_DISTRICT_OPTIONS)]
+
+
+def area_options():
+    """[(id, name, its district's label)] of every area, by district and name, as plain rows (district_options)."""
+    return [(area_id, name, district_label(number, district_name))
+            for area_id, name, number, district_name in db.session.execute(_AREA_OPTIONS)]
 
 
 def districts_with_area_counts():

@@ -39,13 +39,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, tuple_, union_all
 
 from pbflow.accounts.models import User
 from pbflow.accounts.services import normalise_email
 from pbflow.core.web.urls import DATABASE_ID_MAX
-from pbflow.editions.models import Area, District, Edition, roman
+from pbflow.editions.models import Area, District, Edition, district_label
 from pbflow.extensions import db
 from pbflow.proposals import search
 from pbflow.proposals import status_counts as status_counts_kept
@@ -135,11 +134,22 @@ class ListedProposal:
 
     @property
     def district_label(self):
-        return f"{roman(self.district_number)} {self.district_name}" if self.district_id else None
+        return district_label(self.district_number, self.district_name) if self.district_id else None
+
+    @property
+    def author_names(self):
+        """The authors' names as the row shows them, lead first."""
+        return ", ".join(author.display_name for author in self.authors)
 
     def role_of(self, user_id):
         """"lead", "co_author" or None."""
         return next((author.role for author in self.authors if author.user_id == user_id), None)
+
+
+def status_tag_titles():
+    """{status: (tag class, title)} in the current language, for a list's rows: one translation per status per page
+    rather than one per row."""
+    return {status.value: (status.css_class, str(status.title)) for status in ProposalStatus}
 
 
 ROW_COLUMNS = (Proposal.id, Proposal.title, Proposal.status, Proposal.is_public, Proposal.updated_at,
@@ -152,17 +162,21 @@ def _with_row_columns(query):
             .outerjoin(District, District.id == Proposal.district_id).outerjoin(Area, Area.id == Proposal.area_id))
 
 
+# Built once: every list page runs it, and building a statement cost more than running it (issue 15).
+_AUTHORS_OF = (select(ProposalAuthor.proposal_id, ProposalAuthor.role, ProposalAuthor.user_id, User.name,
+                      User.deleted_at.is_not(None))
+               .join(User, User.id == ProposalAuthor.user_id)
+               .where(ProposalAuthor.proposal_id.in_(bindparam("ids", expanding=True)))
+               .order_by(ProposalAuthor.consent_at, ProposalAuthor.user_id))
+
+
 def _listed(rows):
     """ListedProposals from rows that start with ROW_COLUMNS, with their authors in one more query."""
     listed = [ListedProposal(*row[:len(ROW_COLUMNS)]) for row in rows]
     by_id = {proposal.id: proposal for proposal in listed}
     if by_id:
-        for proposal_id, role, user_id, name, deleted_at in db.session.execute(
-                select(ProposalAuthor.proposal_id, ProposalAuthor.role, ProposalAuthor.user_id, User.name,
-                       User.deleted_at).join(User, User.id == ProposalAuthor.user_id)
-                .where(ProposalAuthor.proposal_id.in_(by_id))
-                .order_by(ProposalAuthor.consent_at, ProposalAuthor.user_id)):
-            by_id[proposal_id].authors.append(ListedAuthor(role, user_id, name, deleted_at is not None))
+        for proposal_id, role, user_id, name, deleted in db.session.execute(_AUTHORS_OF, {"ids": list(by_id)}):
+            by_id[proposal_id].authors.append(ListedAuthor(role, user_id, name, deleted))
     for proposal in listed:  # the lead first, then co-authors as they agreed: as the rows show them
         proposal.authors.sort(key=lambda author: author.role != "lead")
     return listed
@@ -368,10 +382,12 @@ def _by_status(filters, after, size):
     return db.session.execute(_with_row_columns(query)).all()
 
 
+_AUTHORED_COUNT = select(func.count()).select_from(ProposalAuthor).where(ProposalAuthor.user_id == bindparam("user"))
+
+
 def authored_count(user_id):
     """How many proposals a person (co-)authors: their rows of proposal_authors, by its user_id index."""
-    return db.session.scalar(select(func.count()).select_from(ProposalAuthor)
-                             .where(ProposalAuthor.user_id == user_id))
+    return db.session.scalar(_AUTHORED_COUNT, {"user": user_id})
 
 
 def _plans_without_statistics():
@@ -417,9 +433,13 @@ def status_counts(filters):
     return counts
 
 
+_EDITIONS = select(Edition.id, Edition.name, Edition.is_current).order_by(Edition.year.desc(), Edition.id.desc())
+
+
 def editions():
-    """Every edition, newest first, for the edition filter."""
-    return db.session.scalars(select(Edition).order_by(Edition.year.desc(), Edition.id.desc())).all()
+    """Every edition's (id, name, is_current), newest first, for the edition filter: rows, as the filter's other
+    choices (editions.services.district_options)."""
+    return db.session.execute(_EDITIONS).all()
 
 
 # --- my invitations ------------------------------------------------------------------
@@ -427,17 +447,44 @@ def editions():
 INVITATION_LIMIT = 20
 
 
+@dataclass(frozen=True, slots=True)
+class PendingInvitation:
+    """An invitation as "My proposals" lists it, read as plain columns like the rows below it."""
+
+    proposal_id: int
+    title: str
+    is_public: bool
+    draft_visibility: str
+    created_at: datetime
+    inviter_name: str | None  # None: the inviting account is gone
+    inviter_deleted: bool
+
+    @property
+    def inviter(self):
+        """The inviter's name as every page shows it; None when there is no account to name."""
+        if self.inviter_name is None:
+            return None
+        return gettext("former participant") if self.inviter_deleted else self.inviter_name
+
+
+_PENDING_INVITATIONS = (
+    select(ProposalInvitation.proposal_id, Proposal.title, Proposal.is_public, Proposal.draft_visibility,
+           ProposalInvitation.created_at, User.name, User.deleted_at.is_not(None))
+    .join(Proposal, Proposal.id == ProposalInvitation.proposal_id)
+    .outerjoin(User, User.id == ProposalInvitation.invited_by_id)
+    .where(ProposalInvitation.email_key == bindparam("email_key"),
+           ProposalInvitation.status == InvitationStatus.PENDING.value)
+    .order_by(ProposalInvitation.created_at.desc(), ProposalInvitation.id.desc())
+    .limit(INVITATION_LIMIT))
+
+
 def pending_invitations(user):
-    """Invitations waiting for this person's answer (by their e-mail), with the proposals, newest first."""
+    """Invitations waiting for this person's answer (by their e-mail), with their proposals, newest first. The
+    statement is built once (_AUTHORS_OF says why)."""
     if not user.email:
         return []
-    return db.session.scalars(
-        select(ProposalInvitation)
-        .where(ProposalInvitation.email_key == normalise_email(user.email),
-               ProposalInvitation.status == InvitationStatus.PENDING.value)
-        .options(joinedload(ProposalInvitation.proposal), joinedload(ProposalInvitation.invited_by))
-        .order_by(ProposalInvitation.created_at.desc(), ProposalInvitation.id.desc())
-        .limit(INVITATION_LIMIT)).all()
+    rows = db.session.execute(_PENDING_INVITATIONS, {"email_key": normalise_email(user.email)})
+    return [PendingInvitation(*row) for row in rows]
 
 
 # --- an area's proposals on the ambassador's dashboard --------------------------------

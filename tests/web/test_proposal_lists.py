@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
+from pbflow.accounts.models import User
 from pbflow.core.database import utcnow
 from pbflow.extensions import db
 from pbflow.proposals.models import InvitationStatus, Proposal, ProposalInvitation
@@ -104,6 +105,29 @@ def test_my_proposals_mention_invitations_waiting_for_my_answer(app, client, log
     assert f'<a href="/proposals/{public.id}">Publiczny projekt</a>' in page
     assert "Już odpowiedziane" not in page
     assert "invited by Jan Sąsiad" in page
+
+
+def test_an_invitation_names_an_inviter_who_has_left_as_every_page_does(
+        app, client, login, edition, make_proposal, make_user):
+    """A deleted inviter is a former participant; an invitation whose account is gone altogether says so; a draft
+    shared with the edition may be opened before answering."""
+    me, lead, other = make_user("Maria Lis", "maria.lis@example.org"), make_user("Jan Sąsiad"), make_user("Ewa Bór")
+    shared = make_proposal(edition, author=lead, title="Szkic dla edycji")
+    orphan = make_proposal(edition, author=other, title="Bez zapraszającego")
+    change(app, shared, draft_visibility="edition")
+    with app.app_context():
+        for n, (proposal, inviter) in enumerate([(shared, lead.id), (orphan, None)]):
+            db.session.add(ProposalInvitation(proposal_id=proposal.id, email="maria.lis@example.org",
+                                              email_key="maria.lis@example.org", token_hash=f"{n + 7:064d}",
+                                              status=InvitationStatus.PENDING.value, invited_by_id=inviter))
+        db.session.execute(update(User).where(User.id == lead.id).values(deleted_at=utcnow()))
+        db.session.commit()
+    login(client, me)
+    page = client.get("/proposals/mine").get_data(as_text=True)
+    assert "2 invitations to co-author" in page
+    assert f'<a href="/proposals/{shared.id}">Szkic dla edycji</a>' in page
+    assert "invited by former participant" in page and "Jan Sąsiad" not in page
+    assert "<strong>Bez zapraszającego</strong>" in page and "invited by a deleted account" in page
 
 
 def test_only_coordinators_see_the_list_of_all_proposals(client, login, people):

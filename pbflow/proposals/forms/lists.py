@@ -5,7 +5,7 @@ from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from pbflow.accounts.forms import strip
-from pbflow.ambassadors.forms import district_choices, optional_id
+from pbflow.ambassadors.forms import optional_id
 from pbflow.core.fields import PlainSelect
 from pbflow.core.forms import Form
 from pbflow.editions.models import Scope
@@ -51,8 +51,11 @@ class ProposalFilterForm(Form):
                    choices=[SelectChoice(value, title) for value, title in SORT_TITLES.items()])
 
     def set_choices(self, editions, districts, **_kwargs):
+        """Editions as rows with id and name, districts as (id, label): queries_lists.editions and
+        editions.services.district_options."""
         self.edition.choices = [SelectChoice(str(e.id), e.name) for e in editions]
-        self.district.choices = district_choices(districts, _l("All districts"))
+        self.district.choices = [SelectChoice("", _l("All districts"))] + [
+            SelectChoice(str(district_id), label) for district_id, label in districts]
 
     def filters(self, **fixed):
         values = {"edition_id": self.edition.data, "district_id": self.district.data,
@@ -73,8 +76,9 @@ class CoordinatorFilterForm(ProposalFilterForm):
 
     def set_choices(self, editions, districts, areas=()):
         super().set_choices(editions, districts)
+        """Areas as (id, name, district's label): editions.services.area_options."""
         self.area.choices = [SelectChoice("", _l("All areas"))] + [
-            SelectChoice(str(a.id), a.name, optgroup=a.district.label) for a in areas]
+            SelectChoice(str(area_id), name, optgroup=district) for area_id, name, district in areas]
 
     def filters(self, **fixed):
         return super().filters(**{"area_id": self.area.data, "scope": self.scope.data or None, **fixed})

@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from pbflow.accounts.models import Role
 from pbflow.ambassadors import hooks as ambassador_hooks
-from pbflow.ambassadors import queries as ambassador_queries
 from pbflow.ambassadors.policy import is_ambassador_of
 from pbflow.core.web.htmx import render
 from pbflow.core.web.navigation import nav_item, signed_in_with
@@ -29,6 +28,7 @@ from pbflow.proposals.forms import lists as forms
 from pbflow.proposals.models import DraftVisibility
 
 bp = Blueprint("proposal_lists", __name__, url_prefix="/proposals")
+bp.add_app_template_global(queries_lists.status_tag_titles)
 nav_item("proposal_lists.index", _l("Proposals"), 12)
 nav_item("proposal_lists.mine", _l("My proposals"), 13, lambda user: user.is_authenticated)
 nav_item("proposal_lists.all_proposals", _l("All proposals"), 25, signed_in_with(Role.COORDINATOR))
@@ -64,7 +64,7 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
     all_editions = queries_lists.editions()
     default = _default_edition(all_editions)
     form = form_class(request.args, edition=default.id if default else None)
-    form.set_choices(all_editions, editions.districts(), areas=areas)
+    form.set_choices(all_editions, editions.district_options(), areas=areas)
     context.update(form=form, page=None, counts={}, url_args={}, endpoint=endpoint, with_counts=with_counts,
                    has_editions=bool(all_editions), action=url_for(endpoint, **(url_args or {})))
     if not all_editions:
@@ -111,7 +111,7 @@ def index():
 def all_proposals():
     authorize(policy.can_see_all(current_user))
     return _filtered_list("proposals/list_all.html", forms.CoordinatorFilterForm, "proposal_lists.all_proposals",
-                          with_counts=True, areas=ambassador_queries.areas())
+                          with_counts=True, areas=editions.area_options())
 
 
 @bp.route("/area/<int:area_id>")
@@ -142,8 +142,8 @@ def mine():
     filters = queries_lists.Filters(author_id=current_user.id, sort=queries_lists.CHANGED)
     invitations = queries_lists.pending_invitations(current_user)
     # The invited person is not an author yet: link only to proposals they may already open.
-    openable = {i.proposal_id for i in invitations if i.proposal.is_public or policy.is_coordinator(current_user)
-                or i.proposal.draft_visibility == DraftVisibility.EDITION.value}
+    openable = {i.proposal_id for i in invitations if i.is_public or policy.is_coordinator(current_user)
+                or i.draft_visibility == DraftVisibility.EDITION.value}
     context = {"invitations": invitations, "openable": openable, "policy": policy,
                "total": queries_lists.authored_count(current_user.id)}
     context["page"], status = _page(filters, context)
