@@ -202,11 +202,12 @@ def _where(query, filters, with_status=True):
     return query
 
 
-def _found(filters, *columns):
+def _found(filters, *columns, ranked=True):
     """The search's (id, rank, *columns, found) subquery: the newest LIST_MATCHES matches that pass every filter
     but the status, so that a list narrowed to one status shows what the per-status counts count; None without
-    words to search."""
-    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(*columns))
+    words to search. Ranked only when `ranked` (search.matches): the counts and the other orders need no rank."""
+    return search.matches(filters.text, narrow=lambda newest: _where(newest, filters, False).add_columns(*columns),
+                          ranked=ranked)
 
 
 def _narrowed(query, filters, found):
@@ -335,7 +336,7 @@ def parse_cursor(text, sort):
 def page(filters, cursor=None, size=25, matching=None):
     """One page of the list: the rows after the cursor in the chosen order. BadCursor for a damaged cursor.
     `matching`: how many proposals the filters match, when the caller has counted them (matching_count)."""
-    found = _found(filters)
+    found = _found(filters, ranked=filters.sort == RELEVANCE)
     sort = effective_sort(filters.sort, found is not None)
     after = parse_cursor(cursor, sort)
     keys = _keys(sort, found)
@@ -422,7 +423,7 @@ def status_counts(filters):
         kept = status_counts_kept.of_edition(filters.edition_id)
         counts.update({ProposalStatus(status): n for status, n in kept.items()})
         return counts
-    found = _found(filters, Proposal.status)
+    found = _found(filters, Proposal.status, ranked=False)
     if found is None:
         query = _where(select(Proposal.status, func.count(), literal(0)), filters, False).group_by(Proposal.status)
     else:  # the matches carry their status: no join back to proposals

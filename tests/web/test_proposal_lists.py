@@ -212,6 +212,27 @@ def test_searching_ranks_title_matches_first(app, client, coordinator, edition, 
     assert titles(client.get("/proposals/all?q=zielen&sort=title")) == ["Nowe chodniki", "Zieleń na skwerze"]
 
 
+RANKING = re.compile(r"\b(bm25|ts_rank)\(")
+
+
+def test_a_search_ranks_its_matches_only_for_the_order_by_best_match(
+        app, client, coordinator, edition, make_proposal, count_queries):
+    """Ranking is most of a search's cost: the per-status counts and the other orders do without it."""
+    make_proposal(edition, title="Nowe chodniki", description="Przy chodnikach posadzimy drzewa i zieleń.")
+    make_proposal(edition, title="Zieleń na skwerze", description="Więcej roślin.", status="ready")
+    with count_queries() as statements:
+        response = client.get("/proposals/all?q=zielen&sort=relevance")
+    ranked = [statement for statement in statements if RANKING.search(statement)]
+    assert titles(response) == ["Zieleń na skwerze", "Nowe chodniki"]
+    assert "Draft: <strong>1</strong>" in response.get_data(as_text=True)
+    assert len(ranked) == 1 and "proposals.title" in ranked[0]  # the page, not the counts
+    with count_queries() as statements:
+        response = client.get("/proposals/all?q=zielen&sort=title")
+    assert titles(response) == ["Nowe chodniki", "Zieleń na skwerze"]
+    assert "Ready to submit: <strong>1</strong>" in response.get_data(as_text=True)
+    assert not [statement for statement in statements if RANKING.search(statement)]
+
+
 def next_link(response):
     found = re.search(r'<a rel="next" href="([^"]+)"', response.get_data(as_text=True))
     return html_module.unescape(found.group(1)) if found else None
