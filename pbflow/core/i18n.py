@@ -116,9 +116,19 @@ def local_date(value, format="medium"):  # noqa: A002
     if not value:
         return ""
     if isinstance(value, datetime):  # a stored moment: its day in Warsaw
-        value = _in_zone(value, str(get_timezone()))  # the zone's name, from pytz or zoneinfo alike
+        value = _in_zone(value, _zone_name())
     return _formatted_date(value if type(value) is date else date(value.year, value.month, value.day),
                            format or "medium", _current_locale())
+
+
+def _zone_name():
+    """The request's time zone by name, from pytz or zoneinfo alike: read where Flask-Babel keeps it once chosen
+    (as _current_locale reads the locale), since a list formats 25 dates."""
+    try:
+        chosen = g._flask_babel.babel_tzinfo
+    except (AttributeError, RuntimeError):  # not chosen yet, or no app context
+        chosen = None
+    return str(chosen or get_timezone())
 
 
 def _in_zone(moment, zone):

@@ -82,7 +82,8 @@ def _filtered_list(template, form_class, endpoint, with_counts, fixed=None, area
     # The counts take the newest matches too, without the status filter: they may reach the limit alone.
     context["more_matches"] = context["page"] is not None and (
         context["page"].more_matches or getattr(context["counts"], "more_matches", False))
-    context["list_matches"] = format_number(search.LIST_MATCHES)
+    if context["more_matches"]:  # formatting the number is worth doing only when the notice shows it
+        context["list_matches"] = format_number(search.LIST_MATCHES)
     return render(template, RESULTS, status=status, **context)
 
 
