@@ -177,10 +177,21 @@ class _Domain(Domain):
     def __init__(self):
         super().__init__()
         self._by_locale = {}
+        self._last = (object(), None)  # (the request's Locale, its catalogue), replaced whole
+
+    def catalogue_for(self, locale):
+        """The catalogue loaded for `locale`, KeyError if none is yet. Each request brings a new Locale object,
+        which the dict must hash and compare on every word; the same object again is recognised at once."""
+        last_locale, catalogue = self._last
+        if last_locale is locale:
+            return catalogue
+        catalogue = self._by_locale[locale]
+        self._last = (locale, catalogue)
+        return catalogue
 
     def get_translations(self):
         try:
-            return self._by_locale[g._flask_babel.babel_locale]
+            return self.catalogue_for(g._flask_babel.babel_locale)
         except (AttributeError, KeyError, RuntimeError):  # locale not chosen yet, not loaded yet, or no app context
             pass
         catalogue = super().get_translations()
@@ -195,7 +206,7 @@ def _catalogue():
     """flask_babel.get_translations() for the templates' _(), without its own lookups of the request state."""
     try:
         state = g._flask_babel
-        return state.babel_domain._by_locale[state.babel_locale]
+        return state.babel_domain.catalogue_for(state.babel_locale)
     except (AttributeError, KeyError, RuntimeError):  # as in _Domain.get_translations, or another domain in use
         return get_translations()
 
