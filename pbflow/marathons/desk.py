@@ -9,6 +9,7 @@ the same moment (the seat is then given back).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
@@ -79,10 +80,16 @@ def slots_of(marathon_id):
                               .order_by(MarathonSlot.starts_at, MarathonSlot.id)).all()
 
 
+@cache
+def _lead_aliases():
+    """Made once, on first use (marathons.readiness._latest_feedback_statement says why)."""
+    return aliased(ProposalAuthor, name="lead_link"), aliased(User, name="lead")
+
+
 def desk(marathon):
     """[DeskSlot] in time order, each with its active bookings: two queries whatever the numbers."""
     slots = slots_of(marathon.id)
-    lead_link, lead = aliased(ProposalAuthor), aliased(User)
+    lead_link, lead = _lead_aliases()
     rows = db.session.execute(
         select(MarathonBooking, Proposal, lead, Submission)
         .join(Proposal, Proposal.id == MarathonBooking.proposal_id)

@@ -12,12 +12,14 @@ proposal's row first (PostgreSQL; SQLite's writers queue), so the later helper s
 import re
 from contextvars import ContextVar
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from pbflow.accounts.models import User
 from pbflow.core import audit
@@ -268,13 +270,18 @@ def _undo_record(actor, proposal, reason="", platform_reference=None, **_data):
 HISTORY_LIMIT = 20
 
 
+@cache
+def _submitter_and_recorder():
+    """Made once, on first use (marathons.readiness._latest_feedback_statement says why)."""
+    return aliased(User, name="submitter"), aliased(User, name="recorder")
+
+
+
 @hooks.page_section("submission", "marathons/_submission_section.html", order=3)
 def proposal_section(user, proposal):
     """The record of submission (reference, when, version, who), earlier ones taken back, and a link to the
     copy view for the people it is for: up to four queries; None when there is nothing to show."""
-    from sqlalchemy.orm import aliased
-
-    submitter, recorder = aliased(User), aliased(User)
+    submitter, recorder = _submitter_and_recorder()
     rows = db.session.execute(
         select(Submission, submitter, recorder)
         .outerjoin(submitter, submitter.id == Submission.submitted_by_id)

@@ -14,6 +14,7 @@ time the person already holds another one.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -129,10 +130,17 @@ def bookable_proposals(user, edition_id):
         .order_by(proposal_models.Proposal.title, proposal_models.Proposal.id).limit(200)).all()
 
 
+@cache
+def _aliases():
+    """(the slot's expert, another slot), made once on first use: a fresh alias sets itself up again on first use
+    (marathons.readiness._latest_feedback_statement)."""
+    return aliased(User, name="expert"), aliased(ConsultationSlot, name="other_slot")
+
+
 def mine(user, now=None, limit=MINE_LIMIT):
     """The person's bookings, as author or as the slot's expert: upcoming first (soonest first), then past."""
     now = now or utcnow()
-    expert = aliased(User)
+    expert = _aliases()[0]
     query = (select(ConsultationBooking, ConsultationSlot, proposal_models.Proposal, VerifyingUnit, expert)
              .join(ConsultationSlot, ConsultationSlot.id == ConsultationBooking.slot_id)
              .join(proposal_models.Proposal, proposal_models.Proposal.id == ConsultationBooking.proposal_id)
@@ -233,7 +241,7 @@ def cancel_slot(actor, slot, reason):
 
 def _person_busy(user_id, slot):
     """An active booking of the person at an overlapping time."""
-    other = aliased(ConsultationSlot)
+    other = _aliases()[1]
     return db.session.scalar(select(exists().where(
         ConsultationBooking.booked_by_id == user_id, ConsultationBooking.status == BookingStatus.ACTIVE.value,
         ConsultationBooking.slot_id == other.id, other.starts_at < slot.ends_at, other.ends_at > slot.starts_at)))
