@@ -3,7 +3,7 @@ the cap and what the official form would refuse. Services, transitions and invit
 this module and it imports none of them, so they form no cycle."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from pbflow.editions import services as editions
 from pbflow.editions.models import Edition, Scope
@@ -83,10 +83,14 @@ def cap_check(edition, scope, district_id, total):
     return costs.CapCheck(total, editions.cost_cap(edition, scope, district_id))
 
 
+# Built once: the proposal page counts them for its checklist and again for "mark as ready".
+_PENDING_INVITATIONS = select(func.count()).where(ProposalInvitation.proposal_id == bindparam("proposal"),
+                                                  ProposalInvitation.status == InvitationStatus.PENDING.value)
+
+
 def pending_invitations(proposal):
-    return db.session.scalar(select(func.count()).where(
-        ProposalInvitation.proposal_id == proposal.id,
-        ProposalInvitation.status == InvitationStatus.PENDING.value))
+    """How many invited co-authors have not answered yet."""
+    return db.session.scalar(_PENDING_INVITATIONS, {"proposal": proposal.id})
 
 
 def form_problems(edition, version):
