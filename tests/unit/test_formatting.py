@@ -70,6 +70,25 @@ def test_words_follow_the_locale_also_when_it_changes_within_a_request(app):
         assert words() == ("Zaloguj się",) * 3
 
 
+def test_the_templates_words_are_translated_escaped_and_formatted_as_jinja_does(app):
+    """core/i18n's quicker _() and ngettext() give what Jinja's newstyle gettext gives: the translation trusted,
+    its variables escaped, '%%' as '%', plain text where a template is not escaped; a word kept finished stays
+    in its language."""
+    page = ("{{ _('Year') }}|{{ _('Year') }}|{{ _('%(name)s now has the role: %(role)s.', name='<b>Ala</b>', "
+            "role='x') }}|{{ _('100%% sure') }}|{{ ngettext('%(num)d project', '%(num)d projects', 3) }}")
+    with app.test_request_context(headers={"Accept-Language": "pl"}):
+        first = render_template_string(page).split("|")
+        assert first[0] == first[1] == "Rok"
+        assert first[2].startswith("&lt;b&gt;Ala&lt;/b&gt;") and "<b>" not in first[2]
+        assert first[3] == "100% sure" and first[4] == "3 projekty"
+        with force_locale("en"):
+            assert render_template_string(page).split("|")[0] == "Year"
+        assert render_template_string(page).split("|")[0] == "Rok"
+        plain = app.jinja_env.overlay(autoescape=False).from_string("{{ _('%(name)s now has the role: %(role)s.', "
+                                                                    "name='<b>Ala</b>', role='x') }}")
+        assert plain.render().startswith("<b>Ala</b>")
+
+
 def test_money_follows_the_current_locale_when_none_is_given(app):
     with app.test_request_context():
         with force_locale("pl"):
