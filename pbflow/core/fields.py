@@ -30,6 +30,8 @@ class PlainSelect(Select):
         # WTForms' own rendering of grouped options (Select.__call__), with each group's opening tag written in one
         # step: html_params for each of the 18 districts' groups was a third of the areas' select.
         kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
         flags = getattr(field, "flags", {})
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
@@ -37,7 +39,7 @@ class PlainSelect(Select):
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         for group, choices in field._iter_groups_normalized():
             if group is not None:
-                html.append(OPTGROUP % escape(group))
+                html.append(OPTGROUP % escape(group).replace(Markup('"'), Markup("&quot;")))  # as html_params
             html.extend(self.render_option(choice) for choice in choices)
             if group is not None:
                 html.append("</optgroup>")

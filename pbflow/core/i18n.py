@@ -204,13 +204,19 @@ class _Domain(Domain):
         return catalogue
 
 
-def _catalogue():
-    """flask_babel.get_translations() for the templates' _(), without its own lookups of the request state."""
+def _kept_catalogue():
+    """The catalogue pbflow's domain keeps for the current locale, or None when it keeps none (yet)."""
     try:
         state = g._flask_babel
         return state.babel_domain.catalogue_for(state.babel_locale)
     except (AttributeError, KeyError, RuntimeError):  # as in _Domain.get_translations, or another domain in use
-        return get_translations()
+        return None
+
+
+def _catalogue():
+    """flask_babel.get_translations() for the templates' _(), without its own lookups of the request state."""
+    catalogue = _kept_catalogue()
+    return get_translations() if catalogue is None else catalogue
 
 
 _TRANSLATED_MAX = 20_000  # words kept translated (the templates hold about 2,000, in two languages)
@@ -223,9 +229,12 @@ def _template_gettext(eval_context, string, **variables):
     always a format string), called directly. Jinja's own goes through three calls of the template context
     (the `_` alias, the newstyle wrapper, the catalogue function): 6 µs a word, and a list page has hundreds.
     A word without variables is kept finished per catalogue (a loaded catalogue never changes)."""
-    catalogue = _catalogue()
+    catalogue = _kept_catalogue()
+    kept = catalogue is not None and not variables  # outside an app, each call has a catalogue of its own
+    if catalogue is None:
+        catalogue = get_translations()
     key = (catalogue, string, eval_context.autoescape)
-    if not variables:
+    if kept:
         finished = _translated.get(key)
         if finished is not None:
             return finished
@@ -233,7 +242,7 @@ def _template_gettext(eval_context, string, **variables):
     if eval_context.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalogue's text, as Jinja's own gettext trusts it
     translated = translated % variables
-    if not variables:
+    if kept:
         if len(_translated) >= _TRANSLATED_MAX:  # only a template translating made-up text gets here
             _translated.clear()
         _translated[key] = translated

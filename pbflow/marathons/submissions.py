@@ -276,7 +276,6 @@ def _submitter_and_recorder():
     return aliased(User, name="submitter"), aliased(User, name="recorder")
 
 
-
 @hooks.page_section("submission", "marathons/_submission_section.html", order=3)
 def proposal_section(user, proposal):
     """The record of submission (reference, when, version, who), earlier ones taken back, and a link to the

@@ -336,8 +336,8 @@ def parse_cursor(text, sort):
 def page(filters, cursor=None, size=25, matching=None):
     """One page of the list: the rows after the cursor in the chosen order. BadCursor for a damaged cursor.
     `matching`: how many proposals the filters match, when the caller has counted them (matching_count)."""
-    found = _found(filters, ranked=filters.sort == RELEVANCE)
-    sort = effective_sort(filters.sort, found is not None)
+    sort = effective_sort(filters.sort, bool(search.words(filters.text)))
+    found = _found(filters, ranked=sort == RELEVANCE)
     after = parse_cursor(cursor, sort)
     keys = _keys(sort, found)
     key_columns = [key.label(f"k{n}") for n, (key, _d) in enumerate(keys[:-1])]
@@ -476,7 +476,7 @@ _PENDING_INVITATIONS = (
     .where(ProposalInvitation.email_key == bindparam("email_key"),
            ProposalInvitation.status == InvitationStatus.PENDING.value)
     .order_by(ProposalInvitation.created_at.desc(), ProposalInvitation.id.desc())
-    .limit(INVITATION_LIMIT))
+    .limit(bindparam("limit")))
 
 
 def pending_invitations(user):
@@ -484,7 +484,8 @@ def pending_invitations(user):
     statement is built once (_AUTHORS_OF says why)."""
     if not user.email:
         return []
-    rows = db.session.execute(_PENDING_INVITATIONS, {"email_key": normalise_email(user.email)})
+    rows = db.session.execute(_PENDING_INVITATIONS, {"email_key": normalise_email(user.email),
+                                                     "limit": INVITATION_LIMIT})
     return [PendingInvitation(*row) for row in rows]
 
 

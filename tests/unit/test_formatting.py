@@ -7,6 +7,7 @@ import pytest
 from flask import render_template_string, session
 from flask_babel import force_locale, gettext, lazy_gettext, refresh
 
+from pbflow.core import i18n
 from pbflow.core.i18n import format_pln, local_date, local_datetime, local_number, local_percent
 
 
@@ -87,6 +88,9 @@ def test_the_templates_words_are_translated_escaped_and_formatted_as_jinja_does(
         plain = app.jinja_env.overlay(autoescape=False).from_string("{{ _('%(name)s now has the role: %(role)s.', "
                                                                     "name='<b>Ala</b>', role='x') }}")
         assert plain.render().startswith("<b>Ala</b>")
+    kept = len(i18n._translated)
+    assert app.jinja_env.from_string("{{ _('Year') }}").render() == "Year"  # no app: not kept, nothing to keep by
+    assert len(i18n._translated) == kept
 
 
 def test_money_follows_the_current_locale_when_none_is_given(app):

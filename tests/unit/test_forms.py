@@ -5,6 +5,7 @@ import ast
 import re
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
 from wtforms.widgets import Select
@@ -60,8 +61,11 @@ def test_the_quicker_select_writes_what_wtforms_writes(app):
             SelectChoice(str(n), f'Łąki "nad" <Wisłą> & {n}', optgroup=f'{n // 2} Dzielnica "<b>"') for n in range(5)]
         form.status.choices = [SelectChoice("", _l("All statuses")), SelectChoice("draft", _l("Draft")),
                                SelectChoice("empty", ""), SelectChoice("x", "<script>")]
+        form.area.choices.append(SelectChoice("9", "Inna", optgroup=Markup('Grupa "<i>nowa</i>"')))
         for field in (form.area, form.status):
             for attributes in ({}, {"disabled": True}, {"aria-describedby": "area-hint", "class_": "wide"}):
                 assert str(field(**attributes)) == str(Select()(field, **attributes))
+                assert str(PlainSelect(multiple=True)(field, **attributes)) == str(
+                    Select(multiple=True)(field, **attributes))
         assert 'required' in str(form.area()) and 'selected value="2"' in str(form.area())
         assert '<option value="empty">empty</option>' in str(form.status())

@@ -75,8 +75,8 @@ class CoordinatorFilterForm(ProposalFilterForm):
                     + [SelectChoice(s.value, s.title) for s in Scope])
 
     def set_choices(self, editions, districts, areas=()):
-        super().set_choices(editions, districts)
         """Areas as (id, name, district's label): editions.services.area_options."""
+        super().set_choices(editions, districts)
         self.area.choices = [SelectChoice("", _l("All areas"))] + [
             SelectChoice(str(area_id), name, optgroup=district) for area_id, name, district in areas]
 
