@@ -14,6 +14,12 @@ from pbflow.core.models import IdMixin
 from pbflow.extensions import db
 
 
+def shown_name(name, deleted):
+    """A person's name as every page shows it: a deleted account's is "former participant". For lists that read
+    names as plain columns, not accounts."""
+    return gettext("former participant") if deleted else name
+
+
 class Role(enum.StrEnum):
     """Roles granted on top of 'resident', which every registered person is."""
 
@@ -81,7 +87,7 @@ class User(IdMixin, UserMixin, db.Model):
 
     @property
     def display_name(self):
-        return gettext("former participant") if self.is_deleted else self.name
+        return shown_name(self.name, self.is_deleted)
 
     @property
     def role_names(self):

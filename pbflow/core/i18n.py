@@ -230,30 +230,26 @@ def _template_gettext(eval_context, string, **variables):
     (the `_` alias, the newstyle wrapper, the catalogue function): 6 µs a word, and a list page has hundreds.
     A word without variables is kept finished per catalogue (a loaded catalogue never changes)."""
     catalogue = _kept_catalogue()
-    kept = catalogue is not None and not variables  # outside an app, each call has a catalogue of its own
-    if catalogue is None:
-        catalogue = get_translations()
+    if catalogue is None or variables:  # outside an app, each call has a catalogue of its own: nothing to keep by
+        return _finished(eval_context, _catalogue().ugettext(string), variables)
     key = (catalogue, string, eval_context.autoescape)
-    if kept:
-        finished = _translated.get(key)
-        if finished is not None:
-            return finished
-    translated = catalogue.ugettext(string)
-    if eval_context.autoescape:
-        translated = Markup(translated)  # noqa: S704 - our catalogue's text, as Jinja's own gettext trusts it
-    translated = translated % variables
-    if kept:
+    finished = _translated.get(key)
+    if finished is None:
         if len(_translated) >= _TRANSLATED_MAX:  # only a template translating made-up text gets here
             _translated.clear()
-        _translated[key] = translated
-    return translated
+        finished = _translated[key] = _finished(eval_context, catalogue.ugettext(string), variables)
+    return finished
 
 
 @pass_eval_context
 def _template_ngettext(eval_context, singular, plural, number, **variables):
     """The templates' ngettext(), as _template_gettext: `num` is the number unless given."""
     variables.setdefault("num", number)
-    translated = _catalogue().ungettext(singular, plural, number)
+    return _finished(eval_context, _catalogue().ungettext(singular, plural, number), variables)
+
+
+def _finished(eval_context, translated, variables):
+    """What Jinja's newstyle gettext makes of a translation: trusted in an escaped template, always formatted."""
     if eval_context.autoescape:
         translated = Markup(translated)  # noqa: S704 - our catalogue's text, as Jinja's own gettext trusts it
     return translated % variables

@@ -38,10 +38,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select, tuple_, union_all
 
-from pbflow.accounts.models import User
+from pbflow.accounts.models import User, shown_name
 from pbflow.accounts.services import normalise_email
 from pbflow.core.web.urls import DATABASE_ID_MAX
 from pbflow.editions.models import Area, District, Edition, district_label
@@ -106,7 +105,7 @@ class ListedAuthor:
 
     @property
     def display_name(self):
-        return gettext("former participant") if self.deleted else self.name
+        return shown_name(self.name, self.deleted)
 
 
 @dataclass(slots=True)
@@ -465,7 +464,7 @@ class PendingInvitation:
         """The inviter's name as every page shows it; None when there is no account to name."""
         if self.inviter_name is None:
             return None
-        return gettext("former participant") if self.inviter_deleted else self.inviter_name
+        return shown_name(self.inviter_name, self.inviter_deleted)
 
 
 _PENDING_INVITATIONS = (
